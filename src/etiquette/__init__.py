@@ -1,0 +1,75 @@
+"""etiquette: interview follow-up etiquette as a rule-engine state machine.
+
+Each job application is an event-sourced finite state machine whose guards encode follow-up
+etiquette; :func:`next_action` says what to do next, from when, until when, and why.
+
+>>> from datetime import datetime, timezone
+>>> from etiquette import Application, next_action
+>>> app = Application.from_dict({
+...     "id": "acme-1",
+...     "timezone": "America/New_York",
+...     "events": [{"type": "interview", "at": "2026-11-23T10:00:00-05:00",
+...                 "interviewers": ["Ana Ruiz"]}],
+... })
+>>> decision = next_action(app, datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc))
+>>> decision.action, decision.to
+('send_thank_you', ('Ana Ruiz',))
+"""
+
+from ._decisions import Blocked, Decision, Verdict, check, next_action, record
+from ._errors import (
+    EtiquetteError,
+    EtiquetteViolation,
+    InvalidApplication,
+    InvalidEvent,
+    SpecError,
+)
+from ._model import (
+    Application,
+    Event,
+    Interview,
+    OfferAccepted,
+    OfferDeclined,
+    OfferReceived,
+    RejectionReceived,
+    RejectionReplySent,
+    ReplyReceived,
+    StatusInquirySent,
+    ThankYouSent,
+    Violation,
+    Withdrawn,
+)
+from ._policy import Policy, Rule, load_policy
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Application",
+    "Blocked",
+    "Decision",
+    "EtiquetteError",
+    "EtiquetteViolation",
+    "Event",
+    "Interview",
+    "InvalidApplication",
+    "InvalidEvent",
+    "OfferAccepted",
+    "OfferDeclined",
+    "OfferReceived",
+    "Policy",
+    "RejectionReceived",
+    "RejectionReplySent",
+    "ReplyReceived",
+    "Rule",
+    "SpecError",
+    "StatusInquirySent",
+    "ThankYouSent",
+    "Verdict",
+    "Violation",
+    "Withdrawn",
+    "__version__",
+    "check",
+    "load_policy",
+    "next_action",
+    "record",
+]

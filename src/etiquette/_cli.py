@@ -1,0 +1,251 @@
+"""The command line: ``etiquette next``, ``etiquette check``, ``etiquette demo``.
+
+Bad input of any kind exits with status 2 and one line on stderr naming the problem and its
+place; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from ._decisions import Decision, Verdict, check, next_action
+from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
+from ._model import Application, Event, load_json
+from ._policy import Policy, load_policy
+from ._time import calendar_for, parse_instant
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="etiquette",
+        description="Interview follow-up etiquette: what to send, from when, until when, and why.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    nxt = sub.add_parser("next", help="print the next action for one or more applications")
+    nxt.add_argument("file", help="a JSON file with one application or a list of them; - for stdin")
+    nxt.add_argument("--now", help="the instant to decide at (RFC 3339 with offset); default: now")
+    nxt.add_argument("--policy", help="a policy spec (TOML); default: the packaged policy")
+    nxt.add_argument("--json", action="store_true", help="print the wire format (JSON)")
+
+    chk = sub.add_parser("check", help="check whether a contact is allowed (exit 0) or not (1)")
+    chk.add_argument("file", help="a JSON file with one application; - for stdin")
+    chk.add_argument(
+        "action",
+        choices=[
+            "send_thank_you",
+            "mail_handwritten_note",
+            "send_status_inquiry",
+            "reply_to_rejection",
+            "respond_to_offer",
+        ],
+    )
+    chk.add_argument("--at", help="the instant of the contact (RFC 3339 with offset); default: now")
+    chk.add_argument("--to", help="the recipient of a thank-you or handwritten note")
+    chk.add_argument("--policy", help="a policy spec (TOML); default: the packaged policy")
+    chk.add_argument("--json", action="store_true", help="print the wire format (JSON)")
+
+    demo = sub.add_parser("demo", help="play a built-in sample application through its whole life")
+    demo.add_argument("--policy", help="a policy spec (TOML); default: the packaged policy")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "next":
+            return _next(args, sys.stdout)
+        if args.command == "check":
+            return _check(args, sys.stdout)
+        return _demo(args, sys.stdout)
+    except EtiquetteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - `etiquette next … | head`
+        return EXIT_OK
+
+
+def _policy(args: argparse.Namespace) -> Policy | None:
+    return None if args.policy is None else load_policy(args.policy)
+
+
+def _instant(value: str | None, option: str) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    return parse_instant(value, option)
+
+
+def _read(file: str) -> Any:
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise InvalidApplication(file, f"cannot read: {reason}") from None
+    try:
+        return load_json(text)
+    except InvalidApplication as exc:
+        raise InvalidApplication(f"{file}: {exc.path}", exc.why) from None
+
+
+def _applications(data: Any) -> list[tuple[str, Application]]:
+    if isinstance(data, list):
+        return [(f"[{i}]", Application.from_dict(item, f"[{i}]")) for i, item in enumerate(data)]
+    return [("", Application.from_dict(data))]
+
+
+def _prefixed(prefix: str, exc: InvalidEvent) -> InvalidEvent:
+    if not prefix:
+        return exc
+    return InvalidEvent(f"{prefix}.{exc.path}" if exc.path else prefix, exc.why)
+
+
+def _next(args: argparse.Namespace, out: TextIO) -> int:
+    policy = _policy(args)
+    now = _instant(args.now, "--now")
+    apps = _applications(_read(args.file))
+    decisions = []
+    for prefix, app in apps:
+        try:
+            decisions.append(next_action(app, now, policy))
+        except InvalidEvent as exc:
+            raise _prefixed(prefix, exc) from None
+    if args.json:
+        payload: Any = [d.to_dict() for d in decisions]
+        if len(apps) == 1 and apps[0][0] == "":
+            payload = payload[0]
+        out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for i, (decision, (_, app)) in enumerate(zip(decisions, apps, strict=True)):
+        if i:
+            out.write("\n")
+        out.write(render_decision(decision, app))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    policy = _policy(args)
+    at = _instant(args.at, "--at")
+    data = _read(args.file)
+    if isinstance(data, list):
+        raise InvalidApplication(args.file, "check takes one application, not a list")
+    app = Application.from_dict(data)
+    verdict = check(app, args.action, at, policy, to=args.to)
+    if args.json:
+        out.write(json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(render_verdict(verdict, app))
+    return EXIT_OK if verdict.allowed else EXIT_REFUSED
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ._demo import SAMPLE, play
+
+    policy = _policy(args)
+    cal = calendar_for(SAMPLE.timezone, SAMPLE.country)
+    out.write(
+        f"{SAMPLE.company} — {SAMPLE.role} ({SAMPLE.id}), {SAMPLE.timezone}, {SAMPLE.country}\n"
+        f"Interview {_local(cal, SAMPLE.events[0].at)} with Ana Ruiz and Bo Chen; "
+        "decision expected by Fri 2026-12-04.\n\n"
+    )
+    rows: list[tuple[str, str, str, str]] = []
+    for step in play(policy):
+        d = step.decision
+        what = d.action + (f" → {', '.join(d.to)}" if d.to else "")
+        if d.action == "wait" and d.not_before is not None:
+            what += f" until {_local(cal, d.not_before)}"
+        rows.append((_local(cal, d.as_of), d.state, what, d.rule))
+        for event in step.done:
+            rows.append((_local(cal, event.at), "", f"  ↳ {_describe(event)}", ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    header = ("when", "state", "decision", "rule")
+    for row in (header, *rows):
+        cells = [f"{cell:<{width}}" for cell, width in zip(row[:3], widths, strict=True)]
+        out.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+    return EXIT_OK
+
+
+def _describe(event: Event) -> str:
+    words = {
+        "thank_you_sent": "thank-you sent",
+        "status_inquiry_sent": "status inquiry sent",
+        "reply_received": "employer replied: still deciding",
+        "rejection_received": "employer sent a rejection",
+        "rejection_reply_sent": "gracious reply sent",
+        "offer_received": "employer made an offer",
+    }
+    text = words.get(event.type, event.type.replace("_", " "))
+    to = getattr(event, "to", None)
+    if to:
+        text += f" to {to}"
+    expected = getattr(event, "decision_expected_by", None)
+    if expected is not None:
+        text += f", decision expected by {expected:%a %Y-%m-%d}"
+    return text
+
+
+def _local(cal: Any, instant: datetime) -> str:
+    return str(cal.local(instant).strftime("%a %Y-%m-%d %H:%M %Z"))
+
+
+def render_decision(decision: Decision, app: Application) -> str:
+    """Human-readable, aligned text of a decision, in the application's timezone."""
+    cal = calendar_for(app.timezone, app.country)
+    title = " — ".join(x for x in (app.company, app.role) if x)
+    lines = [f"{app.id}" + (f"  {title}" if title else "")]
+    what = decision.action + (f" → {', '.join(decision.to)}" if decision.to else "")
+    if decision.late:
+        what += " (late)"
+    fields: list[tuple[str, str]] = [
+        ("as of", _local(cal, decision.as_of)),
+        ("state", decision.state + (f" ({decision.outcome})" if decision.outcome else "")),
+        ("action", what),
+    ]
+    if decision.not_before is not None:
+        fields.append(
+            ("from" if decision.action != "wait" else "until", _local(cal, decision.not_before))
+        )
+    if decision.due_by is not None:
+        fields.append(("due by", _local(cal, decision.due_by)))
+    if decision.suggested_at is not None:
+        fields.append(("suggested", _local(cal, decision.suggested_at)))
+    fields.append(("rule", decision.rule))
+    fields.append(("why", decision.reason))
+    if decision.optional:
+        fields.append(("optional", ", ".join(decision.optional)))
+    for b in decision.blocked:
+        until = "for now" if b.until is None else f"until {_local(cal, b.until)}"
+        fields.append(("blocked", f"{b.action} {until} ({b.rule})"))
+    width = max(len(k) for k, _ in fields)
+    lines += [f"  {k:<{width}}  {v}" for k, v in fields]
+    return "\n".join(lines) + "\n"
+
+
+def render_verdict(verdict: Verdict, app: Application) -> str:
+    """Human-readable text of a verdict."""
+    cal = calendar_for(app.timezone, app.country)
+    head = "allowed" if verdict.allowed else "refused"
+    lines = [f"{head}: {verdict.action} at {_local(cal, verdict.at)}"]
+    for v in verdict.violations:
+        when = "never" if v.allowed_from is None else f"from {_local(cal, v.allowed_from)}"
+        lines.append(f"  {v.rule}: {v.message} (allowed {when})")
+    return "\n".join(lines) + "\n"

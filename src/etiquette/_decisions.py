@@ -1,0 +1,565 @@
+"""What to do next: ``next_action``, ``check`` and ``record``, and their results.
+
+These read the state machine of :mod:`etiquette._machine`; they never read the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from ._errors import EtiquetteViolation, InvalidApplication, InvalidEvent
+from ._machine import (
+    COORDINATOR,
+    Context,
+    advance,
+    apply,
+    judge,
+    new_context,
+    next_deadline,
+    ordered,
+    recipient,
+    replay,
+)
+from ._model import EVENT_TYPES, Application, Event, Violation, event_from_dict
+from ._policy import Policy, default_policy
+from ._time import format_instant, require_aware
+
+__all__ = [
+    "ACTIONS",
+    "Blocked",
+    "Decision",
+    "Verdict",
+    "check",
+    "next_action",
+    "record",
+]
+
+#: The actions a decision can recommend.
+ACTIONS = (
+    "send_thank_you",
+    "send_status_inquiry",
+    "reply_to_rejection",
+    "respond_to_offer",
+    "wait",
+    "none",
+)
+
+#: Contact actions that ``check`` judges -> the machine trigger they would fire.
+_CHECKABLE = {
+    "send_thank_you": "thank_you_sent",
+    "mail_handwritten_note": "note_mailed",
+    "send_status_inquiry": "status_inquiry_sent",
+    "reply_to_rejection": "rejection_reply_sent",
+    "respond_to_offer": "respond_to_offer",
+}
+
+
+def _instant(value: datetime | None, tz: Any) -> str | None:
+    return None if value is None else format_instant(value.astimezone(tz))
+
+
+@attrs.frozen
+class Blocked:
+    """An action held back: by which rule, and until when (``None``: not by waiting)."""
+
+    action: str
+    rule: str
+    until: datetime | None
+
+
+@attrs.frozen
+class Decision:
+    """What to do next for one application, from when, until when, and why."""
+
+    application: str
+    as_of: datetime
+    state: str
+    action: str
+    to: tuple[str, ...]
+    not_before: datetime | None
+    due_by: datetime | None
+    suggested_at: datetime | None
+    late: bool
+    rule: str
+    reason: str
+    optional: tuple[str, ...] = ()
+    blocked: tuple[Blocked, ...] = ()
+    outcome: str | None = None
+    timezone: str = "UTC"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire format; instants in the application's timezone."""
+        from ._time import calendar_for
+
+        tz = calendar_for(self.timezone, None).tz
+        return {
+            "application": self.application,
+            "as_of": _instant(self.as_of, tz),
+            "state": self.state,
+            "action": self.action,
+            "to": list(self.to),
+            "not_before": _instant(self.not_before, tz),
+            "due_by": _instant(self.due_by, tz),
+            "suggested_at": _instant(self.suggested_at, tz),
+            "late": self.late,
+            "rule": self.rule,
+            "reason": self.reason,
+            "optional": list(self.optional),
+            "blocked": [
+                {"action": b.action, "rule": b.rule, "until": _instant(b.until, tz)}
+                for b in self.blocked
+            ],
+            "outcome": self.outcome,
+        }
+
+
+@attrs.frozen
+class Verdict:
+    """Whether a contact is allowed at an instant, and if not, which rules it breaks."""
+
+    allowed: bool
+    action: str
+    at: datetime
+    violations: tuple[Violation, ...] = ()
+    timezone: str = "UTC"
+
+    @property
+    def allowed_from(self) -> datetime | None:
+        """The earliest instant every broken rule would allow it (``None``: never)."""
+        if self.allowed:
+            return self.at
+        times = [v.allowed_from for v in self.violations]
+        if any(t is None for t in times):
+            return None
+        return max(t for t in times if t is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire format; instants in the application's timezone."""
+        from ._time import calendar_for
+
+        tz = calendar_for(self.timezone, None).tz
+        return {
+            "allowed": self.allowed,
+            "action": self.action,
+            "at": _instant(self.at, tz),
+            "violations": [v.to_dict(tz) for v in self.violations],
+        }
+
+
+# --- next_action --------------------------------------------------------------------------------
+
+
+def next_action(app: Application, now: datetime, policy: Policy | None = None) -> Decision:
+    """What to do next for ``app`` as of ``now`` (timezone-aware), under ``policy``.
+
+    Only events at or before ``now`` count. Raises :class:`InvalidApplication` for a naive
+    ``now`` and :class:`InvalidEvent` for a history that cannot have happened.
+    """
+    now = require_aware(now, "now")
+    policy = policy or default_policy()
+    ctx = replay(app, policy, now).context
+    return decide(app, ctx, policy, now)
+
+
+def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
+    """The decision for a context already replayed and advanced to ``now``."""
+    base: dict[str, Any] = {
+        "application": app.id,
+        "as_of": now,
+        "state": ctx.state,
+        "timezone": app.timezone,
+    }
+    state = ctx.state
+    if state == "closed":
+        return Decision(
+            **base,
+            action="none",
+            to=(),
+            not_before=None,
+            due_by=None,
+            suggested_at=None,
+            late=False,
+            rule="closed-silence",
+            reason=f"The application is closed ({ctx.outcome}); no more contact.",
+            blocked=(Blocked("send_status_inquiry", "closed-silence", None),),
+            outcome=ctx.outcome,
+        )
+    if state == "scheduled":
+        return _wait(base, ctx, policy, None, "no-bombarding", "No interview has taken place yet.")
+    if state in ("interviewed", "thanked", "awaiting", "inquired"):
+        return _follow_up(base, ctx, policy, now)
+    if state == "offered":
+        assert ctx.offer_at is not None
+        assert ctx.offer_due is not None
+        late = now >= ctx.offer_due
+        return _act(
+            base,
+            ctx,
+            policy,
+            now,
+            action="respond_to_offer",
+            to=(),
+            not_before=ctx.offer_at,
+            due_by=ctx.offer_due,
+            rule="offer-respond",
+            reason=(
+                f"Answer the offer by {_when(ctx, ctx.offer_due)}"
+                + (" (late: the date has passed)." if late else ".")
+            ),
+            blocked=(Blocked("send_status_inquiry", "offer-respond", None),),
+        )
+    if state == "rejected":
+        assert ctx.rejection_at is not None
+        due = ctx.rejection_due()
+        limit = ctx.rejection_limit()
+        assert due is not None
+        assert limit is not None
+        return _act(
+            base,
+            ctx,
+            policy,
+            now,
+            action="reply_to_rejection",
+            to=(),
+            not_before=ctx.rejection_at,
+            due_by=due,
+            rule="rejection-one-reply",
+            reason=(
+                "Send one gracious reply: thanks for the opportunity and their time, and your "
+                f"continued interest in the company; then stop. Allowed until {_when(ctx, limit)}."
+            ),
+            blocked=(Blocked("send_status_inquiry", "rejection-one-reply", None),),
+        )
+    raise AssertionError(f"no decision for state {state!r}")  # pragma: no cover
+
+
+def _when(ctx: Context, instant: datetime) -> str:
+    return ctx.calendar.local(instant).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _names(names: tuple[str, ...]) -> str:
+    shown = ["the interview's coordinator" if n == COORDINATOR else n for n in names]
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _optional(ctx: Context, policy: Policy, now: datetime) -> tuple[str, ...]:
+    if (ctx.state, "note_mailed") not in policy.table or ctx.end is None:
+        return ()
+    limit = ctx.late_limit()
+    if ctx.unnoted() and limit is not None and now < limit:
+        return ("mail_handwritten_note",)
+    return ()
+
+
+def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | None:
+    """What holds a status inquiry back at ``now``, or None when it is allowed."""
+    _, violations = judge(ctx, policy, "status_inquiry_sent", now, None)
+    if not violations:
+        return None
+    if any(v.allowed_from is None for v in violations):
+        never = next(v for v in violations if v.allowed_from is None)
+        if never.rule in ("no-bombarding",) and len(violations) > 1:
+            # the silence of a thank-you phase ends; report the rule that binds after it
+            rest = [v for v in violations if v is not never]
+            if all(v.allowed_from is not None for v in rest):
+                latest = max(rest, key=lambda v: v.allowed_from or now)
+                return Blocked("send_status_inquiry", latest.rule, latest.allowed_from)
+        return Blocked("send_status_inquiry", never.rule, None)
+    latest = max(violations, key=lambda v: v.allowed_from or now)
+    return Blocked("send_status_inquiry", latest.rule, latest.allowed_from)
+
+
+def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime) -> Decision:
+    assert ctx.end is not None
+    optional = _optional(ctx, policy, now)
+    block = _inquiry_block(ctx, policy, now)
+    blocked = () if block is None else (block,)
+    if ctx.state == "interviewed" and ctx.owed():
+        due = ctx.thank_you_due()
+        limit = ctx.late_limit()
+        assert due is not None
+        assert limit is not None
+        late = now >= due
+        owed = ctx.owed()
+        who = _names(owed)
+        if late:
+            reason = (
+                f"The thank-you was due by {_when(ctx, due)}; a late one to {who} is still "
+                f"allowed until {_when(ctx, limit)}."
+            )
+        else:
+            reason = (
+                f"Thank each interviewer within {ctx.numbers.thank_you_due.describe()} of the "
+                f"interview; {who} {'has' if len(owed) == 1 else 'have'} not been thanked."
+            )
+        return _act(
+            base,
+            ctx,
+            policy,
+            now,
+            action="send_thank_you",
+            to=owed,
+            not_before=ctx.end,
+            due_by=due,
+            rule="thank-you-late-limit" if late else "thank-you-24h",
+            reason=reason,
+            optional=optional,
+            blocked=blocked,
+        )
+    if block is None:
+        return _act(
+            base,
+            ctx,
+            policy,
+            now,
+            action="send_status_inquiry",
+            to=(),
+            not_before=_inquiry_from(ctx),
+            due_by=None,
+            rule=_inquiry_rule(ctx),
+            reason=(
+                "The expected timeframe has passed: send one polite, concise status inquiry."
+                if ctx.unanswered == 0
+                else "Your inquiry is unanswered: one more polite follow-up is allowed."
+            ),
+            optional=optional,
+        )
+    if ctx.state in ("interviewed", "thanked"):
+        timed = next_deadline(ctx, policy)
+        return _wait(
+            base,
+            ctx,
+            policy,
+            None if timed is None else timed[0],
+            "no-bombarding",
+            "Everyone has been thanked; give them time to deliberate before reaching out again.",
+            optional=optional,
+            blocked=blocked,
+        )
+    if block.until is not None:
+        reason = {
+            "no-bombarding": "Give them time to deliberate; no follow-up yet.",
+            "inquiry-after-timeline": "Wait for the expected timeframe to pass before asking.",
+            "ongoing-wait": "They said the decision is still ongoing; wait patiently.",
+            "inquiry-spacing": "Space your follow-ups; the next one may follow later.",
+        }.get(block.rule, "Wait.")
+        nxt = block.until
+        timed = next_deadline(ctx, policy)
+        if timed is not None and timed[0] < nxt:
+            nxt = timed[0]
+        return _wait(
+            base,
+            ctx,
+            policy,
+            nxt,
+            block.rule,
+            f"{reason} A status inquiry is allowed from {_when(ctx, block.until)}.",
+            optional=optional,
+            blocked=blocked,
+        )
+    timed = next_deadline(ctx, policy)
+    if ctx.state == "inquired" and timed is not None:
+        reason = (
+            "No more follow-ups: the limit of unanswered inquiries is reached. If they do not "
+            f"write, this closes as no_response at {_when(ctx, timed[0])}."
+        )
+    elif ctx.state in ("interviewed", "thanked"):
+        reason = "Everyone has been thanked; give them time to deliberate."
+    else:
+        reason = "No more follow-ups are allowed this round; wait for the employer to write."
+    return _wait(
+        base,
+        ctx,
+        policy,
+        None if timed is None else timed[0],
+        block.rule,
+        reason,
+        optional=optional,
+        blocked=blocked,
+    )
+
+
+def _inquiry_rule(ctx: Context) -> str:
+    spaced = ctx.spaced_from()
+    if spaced is not None and (ctx.opening is None or spaced > ctx.opening):
+        return "inquiry-spacing"
+    return ctx.opening_rule
+
+
+def _inquiry_from(ctx: Context) -> datetime:
+    candidates = [t for t in (ctx.opening, ctx.spaced_from()) if t is not None]
+    return max(candidates)
+
+
+def _wait(
+    base: dict[str, Any],
+    ctx: Context,
+    policy: Policy,
+    not_before: datetime | None,
+    rule: str,
+    reason: str,
+    *,
+    optional: tuple[str, ...] = (),
+    blocked: tuple[Blocked, ...] = (),
+) -> Decision:
+    if not_before is None:
+        timed = next_deadline(ctx, policy)
+        not_before = None if timed is None else timed[0]
+    return Decision(
+        **base,
+        action="wait",
+        to=(),
+        not_before=not_before,
+        due_by=None,
+        suggested_at=None,
+        late=False,
+        rule=rule,
+        reason=reason,
+        optional=optional,
+        blocked=blocked,
+    )
+
+
+def _act(
+    base: dict[str, Any],
+    ctx: Context,
+    policy: Policy,
+    now: datetime,
+    *,
+    action: str,
+    to: tuple[str, ...],
+    not_before: datetime,
+    due_by: datetime | None,
+    rule: str,
+    reason: str,
+    optional: tuple[str, ...] = (),
+    blocked: tuple[Blocked, ...] = (),
+) -> Decision:
+    # rule send-window: suggest a business-hours instant before the deadline
+    start = max(now, not_before)
+    n = policy.numbers
+    suggested = ctx.calendar.next_in_window(start, due_by, n.window_start, n.window_end)
+    return Decision(
+        **base,
+        action=action,
+        to=to,
+        not_before=not_before,
+        due_by=due_by,
+        suggested_at=suggested or start,
+        late=due_by is not None and now >= due_by,
+        rule=rule,
+        reason=reason,
+        optional=optional,
+        blocked=blocked,
+    )
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def check(
+    app: Application,
+    action: str,
+    at: datetime,
+    policy: Policy | None = None,
+    *,
+    to: str | None = None,
+) -> Verdict:
+    """Whether sending ``action`` at ``at`` keeps the etiquette, and if not, why and from when.
+
+    ``action`` is one of ``send_thank_you``, ``mail_handwritten_note`` (both need ``to`` when
+    the round names its interviewers), ``send_status_inquiry``, ``reply_to_rejection`` and
+    ``respond_to_offer``. Only events at or before ``at`` count.
+    """
+    at = require_aware(at, "at")
+    policy = policy or default_policy()
+    if action not in _CHECKABLE:
+        raise InvalidApplication(
+            "action", f"unknown action {action!r} (expected one of {', '.join(_CHECKABLE)})"
+        )
+    ctx = replay(app, policy, at).context
+    violations = _judge_action(ctx, policy, action, at, to)
+    return Verdict(not violations, action, at, violations, app.timezone)
+
+
+def _judge_action(
+    ctx: Context, policy: Policy, action: str, at: datetime, to: str | None
+) -> tuple[Violation, ...]:
+    trigger = _CHECKABLE[action]
+    if ctx.state == "closed":
+        return (
+            Violation(
+                "closed-silence", f"the application is closed ({ctx.outcome}): no more contact"
+            ),
+        )
+    if action == "respond_to_offer":
+        if ctx.state == "offered":
+            return ()
+        return (Violation("offer-respond", "there is no pending offer to answer"),)
+    if ctx.end is None:
+        rule = {
+            "thank_you_sent": "thank-you-24h",
+            "note_mailed": "handwritten-note-optional",
+            "status_inquiry_sent": "inquiry-after-timeline",
+        }.get(trigger, "rejection-one-reply")
+        return (Violation(rule, "no interview has taken place yet"),)
+    if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
+        return (Violation("rejection-one-reply", "there is no rejection to reply to"),)
+    who = recipient(ctx, None, to, "to") if trigger in ("thank_you_sent", "note_mailed") else None
+    _, violations = judge(ctx, policy, trigger, at, who)
+    return violations
+
+
+# --- record -------------------------------------------------------------------------------------
+
+
+def record(
+    app: Application,
+    event: Event | Mapping[str, Any],
+    policy: Policy | None = None,
+    *,
+    strict: bool = True,
+) -> Application:
+    """Return a new application with ``event`` added.
+
+    ``event`` is an event value or its wire-format dict. A contact that breaks the etiquette
+    raises :class:`EtiquetteViolation` in strict mode and changes nothing; with ``strict=False``
+    it is recorded with its violations noted (``event.violations``). An event that cannot
+    happen raises :class:`InvalidEvent` either way.
+    """
+    policy = policy or default_policy()
+    if isinstance(event, Mapping):
+        event = event_from_dict(event, "event")
+    elif not isinstance(event, tuple(EVENT_TYPES.values())):
+        raise InvalidApplication(
+            "event", f"expected an event value or dict, got {type(event).__name__}"
+        )
+    new_index = len(app.events)
+    candidate = attrs.evolve(app, events=(*app.events, event))
+    ctx = new_context(candidate, policy)
+    found: tuple[Violation, ...] = ()
+    for index, item in ordered(candidate):
+        path = "event" if index == new_index else f"events[{index}]"
+        try:
+            violations = apply(ctx, policy, item, path)
+        except InvalidEvent as exc:
+            if index == new_index:
+                raise
+            raise InvalidEvent(
+                exc.path, f"{exc.why} (once the new event at {item.at.isoformat()} is added)"
+            ) from None
+        if index == new_index:
+            found = violations
+    advance(ctx, policy, event.at)
+    if found and strict:
+        raise EtiquetteViolation(event.type, found)
+    noted = tuple(dict.fromkeys(v.rule for v in found))
+    if noted:
+        event = attrs.evolve(event, violations=noted)
+    return attrs.evolve(app, events=(*app.events, event))

@@ -1,0 +1,117 @@
+"""The built-in demo: one sample application played through its whole life.
+
+The candidate follows every decision at its suggested instant; the employer's events are
+scripted. Nothing is read from disk or the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import attrs
+
+from ._decisions import Decision, next_action, record
+from ._model import (
+    Application,
+    Event,
+    Interview,
+    RejectionReceived,
+    RejectionReplySent,
+    ReplyReceived,
+    StatusInquirySent,
+    ThankYouSent,
+)
+from ._policy import Policy
+from ._time import parse_date, parse_instant
+
+__all__ = ["SAMPLE", "play"]
+
+
+def _t(text: str) -> datetime:
+    return parse_instant(text, "demo")
+
+
+#: The sample application, right after its interview.
+SAMPLE = Application(
+    id="acme-backend-1",
+    company="Acme",
+    role="Backend Engineer",
+    timezone="America/New_York",
+    country="US",
+    events=(
+        Interview(
+            at=_t("2026-11-23T10:00:00-05:00"),
+            ends_at=_t("2026-11-23T11:00:00-05:00"),
+            interviewers=("Ana Ruiz", "Bo Chen"),
+            decision_expected_by=parse_date("2026-12-04", "demo"),
+            notes=("their migration to event sourcing",),
+        ),
+    ),
+)
+
+#: What the employer does, and when.
+EMPLOYER: tuple[Event, ...] = (
+    ReplyReceived(
+        at=_t("2026-12-09T12:00:00-05:00"),
+        decision_expected_by=parse_date("2026-12-18", "demo"),
+    ),
+    RejectionReceived(at=_t("2026-12-23T10:00:00-05:00")),
+)
+
+
+@attrs.frozen
+class Step:
+    """One line of the demo's timeline: a decision, and what happened after it."""
+
+    decision: Decision
+    done: tuple[Event, ...]
+
+
+def play(policy: Policy | None = None) -> Iterator[Step]:
+    """Play the sample through its life, yielding each decision and the events it led to."""
+    app = SAMPLE
+    now = SAMPLE.events[0].at
+    pending = list(EMPLOYER)
+    for _ in range(100):
+        decision = next_action(app, now, policy)
+        done: list[Event] = []
+        if decision.action == "none":
+            yield Step(decision, ())
+            return
+        if decision.action == "wait":
+            target = decision.not_before
+            if pending and (target is None or pending[0].at <= target):
+                event = pending.pop(0)
+                app = record(app, event, policy)
+                done.append(event)
+                now = event.at
+            elif target is not None:
+                now = target
+            else:  # pragma: no cover - the script always ends the story
+                raise AssertionError("the demo has nothing left to wait for")
+            yield Step(decision, tuple(done))
+            continue
+        when = decision.suggested_at or now
+        if pending and pending[0].at <= when:
+            event = pending.pop(0)
+            app = record(app, event, policy)
+            yield Step(decision, (event,))
+            now = event.at
+            continue
+        for event in _act(decision, when):
+            app = record(app, event, policy)
+            done.append(event)
+        yield Step(decision, tuple(done))
+        now = when
+    raise AssertionError("the demo did not close")  # pragma: no cover
+
+
+def _act(decision: Decision, when: datetime) -> list[Event]:
+    if decision.action == "send_thank_you":
+        return [ThankYouSent(at=when, to=name) for name in decision.to]
+    if decision.action == "send_status_inquiry":
+        return [StatusInquirySent(at=when)]
+    if decision.action == "reply_to_rejection":
+        return [RejectionReplySent(at=when)]
+    raise AssertionError(f"the demo does not act on {decision.action}")  # pragma: no cover

@@ -1,0 +1,76 @@
+"""The exceptions of etiquette; every one derives from :class:`EtiquetteError`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._model import Violation
+
+__all__ = [
+    "EtiquetteError",
+    "EtiquetteViolation",
+    "InvalidApplication",
+    "InvalidEvent",
+    "SpecError",
+]
+
+
+class EtiquetteError(Exception):
+    """Base class of every error raised by etiquette."""
+
+
+class SpecError(EtiquetteError):
+    """A policy spec is malformed or inconsistent.
+
+    ``file`` is the spec's path, ``path`` the key path inside it (``rules.inquiry-spacing.spacing``)
+    and ``why`` what is wrong with it.
+    """
+
+    def __init__(self, file: str, path: str, why: str) -> None:
+        self.file = file
+        self.path = path
+        self.why = why
+        where = f"{file}: {path}" if path else file
+        super().__init__(f"{where}: {why}")
+
+
+class InvalidApplication(EtiquetteError, ValueError):
+    """Input that does not fit the wire format or the API.
+
+    ``path`` names the field (``events[2].at``); ``why`` says what was expected.
+    """
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}" if path else why)
+
+
+class InvalidEvent(EtiquetteError):
+    """An event that cannot happen where it stands in the history.
+
+    A thank-you before any interview, a reply to a rejection that never came, anything after the
+    application closed. ``path`` names the event (``events[3]``) when it comes from a history.
+    """
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}" if path else why)
+
+
+class EtiquetteViolation(EtiquetteError):
+    """A contact recorded in strict mode breaks the policy; nothing was recorded.
+
+    ``violations`` lists each broken rule with its message and ``allowed_from`` (``None`` when the
+    contact will never be allowed).
+    """
+
+    def __init__(self, action: str, violations: Sequence[Violation]) -> None:
+        self.action = action
+        self.violations: tuple[Violation, ...] = tuple(violations)
+        rules = ", ".join(v.rule for v in self.violations)
+        detail = "; ".join(v.message for v in self.violations)
+        super().__init__(f"{action} breaks {rules}: {detail}")

@@ -1,0 +1,778 @@
+"""The etiquette state machine: one module owns it all.
+
+Theory of operation
+-------------------
+
+An application is event-sourced: it stores who and where, plus the list of what happened
+(interviews, thank-yous, inquiries, the employer's replies, offers, rejections, ...). Its state
+is never stored. It is derived by *replaying* the events, in order of their instants, through
+the policy's state machine, as of a ``now`` that the caller passes in. The engine reads no clock
+and does no I/O.
+
+The machine is data. A policy spec lists the states and the transitions
+(trigger, source, dest, conditions, guards, outcome); :func:`compile_machine` checks the
+definition the way a careful reviewer would (every name known, every state reachable from the
+initial state, a way to a final state from every other state, nothing out of a final state),
+builds one ``transitions.Machine`` from it per policy, and reads back from that machine a lookup
+table ``(state, trigger) -> transitions``. No application ever gets a Machine of its own: the
+replay walks the table.
+
+There are four kinds of trigger:
+
+* *employer* events (``interview``, ``reply_received``, ``offer_received``,
+  ``rejection_received``) are facts: an employer event with no transition from the current state
+  cannot happen (:class:`InvalidEvent`);
+* *candidate contacts* (``thank_you_sent``, ``note_mailed``, ``status_inquiry_sent``,
+  ``rejection_reply_sent``) are where etiquette applies: each transition names the *guards* that
+  must hold, each guard enforces one rule id and knows from when it would hold. A contact whose
+  guards fail, or for which the state has no transition at all (then the state's
+  ``silence_rule`` speaks), is a violation: refused by a strict ``record``, noted on the event
+  otherwise. Either way the replay goes on as the facts say;
+* *candidate decisions* (``offer_accepted``, ``offer_declined``, ``withdrawn``) close;
+* *timed* triggers (``thank_you_day_over``, ``thank_you_limit_passed``, ``ghosted``,
+  ``reply_window_over``) fire by themselves at a deadline computed from the history. They are
+  evaluated lazily: before each event at instant t, and at the end for ``now``, every timed
+  transition whose deadline is at or before that instant fires, earliest first.
+
+Windows are half-open: an action allowed from ``a`` until ``b`` may happen at ``a`` but not at
+``b``; a deadline that falls on the instant of an event fires before that event.
+
+*Conditions* choose among several transitions of one trigger (the first whose conditions hold
+wins); *guards* never choose, they judge. Bookkeeping (who was thanked, how many inquiries are
+unanswered, when the inquiry opens) is done by one effect per trigger in :func:`_apply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import transitions
+
+from ._errors import InvalidEvent
+from ._model import (
+    Application,
+    Event,
+    Interview,
+    OfferAccepted,
+    OfferDeclined,
+    OfferReceived,
+    RejectionReceived,
+    RejectionReplySent,
+    ReplyReceived,
+    StatusInquirySent,
+    ThankYouSent,
+    Violation,
+    Withdrawn,
+)
+from ._time import Calendar, calendar_for
+
+if TYPE_CHECKING:
+    from ._errors import SpecError
+    from ._policy import Numbers, Policy
+
+__all__ = [
+    "CONDITIONS",
+    "COORDINATOR",
+    "GUARDS",
+    "STATES",
+    "TRIGGERS",
+    "Context",
+    "Transition",
+    "compile_machine",
+    "replay",
+]
+
+#: The states the engine knows, in their natural order.
+STATES = (
+    "scheduled",
+    "interviewed",
+    "thanked",
+    "awaiting",
+    "inquired",
+    "offered",
+    "rejected",
+    "closed",
+)
+
+#: Trigger name -> kind.
+TRIGGERS: dict[str, str] = {
+    "interview": "employer",
+    "reply_received": "employer",
+    "offer_received": "employer",
+    "rejection_received": "employer",
+    "thank_you_sent": "contact",
+    "note_mailed": "contact",
+    "status_inquiry_sent": "contact",
+    "rejection_reply_sent": "contact",
+    "offer_accepted": "decision",
+    "offer_declined": "decision",
+    "withdrawn": "decision",
+    "thank_you_day_over": "timed",
+    "thank_you_limit_passed": "timed",
+    "ghosted": "timed",
+    "reply_window_over": "timed",
+}
+
+OUTCOMES = ("accepted", "declined", "rejected", "withdrawn", "no_response")
+
+#: The recipient slot of a round whose interviewers are not named.
+COORDINATOR = "coordinator"
+
+
+# --- the context of one replay ----------------------------------------------------------------
+
+
+@attrs.define
+class Context:
+    """What the replay knows at an instant: state plus the bookkeeping of the current round."""
+
+    numbers: Numbers
+    calendar: Calendar
+    state: str
+    outcome: str | None = None
+    # the current round
+    round_at: datetime | None = None
+    end: datetime | None = None
+    recipients: tuple[str, ...] = ()
+    thanked: set[str] = attrs.field(factory=set)
+    noted: set[str] = attrs.field(factory=set)
+    opening: datetime | None = None
+    opening_rule: str = "inquiry-after-timeline"
+    inquiries_in_round: int = 0
+    # across rounds
+    unanswered: int = 0
+    last_inquiry: datetime | None = None
+    last_employer: datetime | None = None
+    offer_at: datetime | None = None
+    offer_due: datetime | None = None
+    rejection_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    # deadlines of the round, each from the policy's numbers
+    def thank_you_due(self) -> datetime | None:
+        """End of the thank-you day (rule thank-you-24h)."""
+        return None if self.end is None else self.calendar.add(self.end, self.numbers.thank_you_due)
+
+    def late_limit(self) -> datetime | None:
+        """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
+        return None if self.end is None else self.calendar.add(self.end, self.numbers.late_limit)
+
+    def spaced_from(self) -> datetime | None:
+        """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
+        if self.last_inquiry is None:
+            return None
+        return self.calendar.add(self.last_inquiry, self.numbers.spacing)
+
+    def inquiries_left(self) -> bool:
+        """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
+        n = self.numbers
+        return self.unanswered < n.max_unanswered and self.inquiries_in_round < n.max_total
+
+    def ghost_close(self) -> datetime | None:
+        """When the last allowed inquiry has stayed unanswered long enough (ghosted-close)."""
+        if self.last_inquiry is None:
+            return None
+        return self.calendar.add(self.last_inquiry, self.numbers.ghost_wait)
+
+    def rejection_due(self) -> datetime | None:
+        """When the gracious reply is due (rejection-one-reply)."""
+        if self.rejection_at is None:
+            return None
+        return self.calendar.add(self.rejection_at, self.numbers.rejection_due)
+
+    def rejection_limit(self) -> datetime | None:
+        """When the gracious reply's window ends (rejection-one-reply)."""
+        if self.rejection_at is None:
+            return None
+        return self.calendar.add(self.rejection_at, self.numbers.rejection_limit)
+
+    def owed(self) -> tuple[str, ...]:
+        """Recipients of this round not yet thanked by email."""
+        return tuple(r for r in self.recipients if r not in self.thanked)
+
+    def unnoted(self) -> tuple[str, ...]:
+        """Recipients of this round without a handwritten note yet."""
+        return tuple(r for r in self.recipients if r not in self.noted)
+
+
+# --- guards: each enforces one rule and knows from when it would hold ------------------------
+
+Guard = Callable[[Context, datetime, str | None], Violation | None]
+
+
+def _local(ctx: Context, instant: datetime) -> str:
+    return ctx.calendar.local(instant).strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+def _interview_over(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule thank-you-24h: a thank-you is allowed from the interview's end
+    assert ctx.end is not None
+    if at >= ctx.end:
+        return None
+    return Violation(
+        "thank-you-24h", f"the interview ends at {_local(ctx, ctx.end)}; thank after it", ctx.end
+    )
+
+
+def _within_late_limit(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule thank-you-late-limit: never after end + late limit
+    limit = ctx.late_limit()
+    assert limit is not None
+    if at < limit:
+        return None
+    return Violation(
+        "thank-you-late-limit", f"thank-yous of this round ended at {_local(ctx, limit)}", None
+    )
+
+
+def _first_thank_you(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule thank-you-24h: one thank-you email per interviewer per round
+    if to not in ctx.thanked:
+        return None
+    return Violation("thank-you-24h", f"{to} was already thanked this round", None)
+
+
+def _first_note(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule handwritten-note-optional: at most one handwritten note per interviewer per round
+    if to not in ctx.noted:
+        return None
+    return Violation(
+        "handwritten-note-optional", f"{to} already has a handwritten note this round", None
+    )
+
+
+def _inquiry_open(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rules inquiry-after-timeline / ongoing-wait / no-bombarding: not before the opening in force
+    if ctx.opening is None or at >= ctx.opening:
+        return None
+    return Violation(
+        ctx.opening_rule, f"the status inquiry opens at {_local(ctx, ctx.opening)}", ctx.opening
+    )
+
+
+def _inquiry_spaced(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule inquiry-spacing: two inquiries at least `spacing` apart
+    spaced = ctx.spaced_from()
+    if spaced is None or at >= spaced:
+        return None
+    return Violation(
+        "inquiry-spacing",
+        f"the last inquiry was sent less than {ctx.numbers.spacing.describe()} ago; "
+        f"the next may follow from {_local(ctx, spaced)}",
+        spaced,
+    )
+
+
+def _inquiry_under_limit(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+    # rule inquiry-max-unanswered: ≤ max_unanswered since the employer last wrote, ≤ max_total
+    n = ctx.numbers
+    if ctx.unanswered >= n.max_unanswered:
+        why = f"{ctx.unanswered} inquiries are unanswered (at most {n.max_unanswered})"
+    elif ctx.inquiries_in_round >= n.max_total:
+        why = f"{ctx.inquiries_in_round} inquiries were sent this round (at most {n.max_total})"
+    else:
+        return None
+    return Violation("inquiry-max-unanswered", why, None)
+
+
+#: Guard name -> (rule id it enforces, what it means, implementation).
+GUARDS: dict[str, tuple[str, str, Guard]] = {
+    "interview_over": ("thank-you-24h", "the interview has ended", _interview_over),
+    "within_late_limit": (
+        "thank-you-late-limit",
+        "before the late limit",
+        _within_late_limit,
+    ),
+    "first_thank_you": ("thank-you-24h", "first thank-you to them this round", _first_thank_you),
+    "first_note": ("handwritten-note-optional", "first note to them this round", _first_note),
+    "inquiry_open": ("inquiry-after-timeline", "the inquiry has opened", _inquiry_open),
+    "inquiry_spaced": ("inquiry-spacing", "far enough from the last inquiry", _inquiry_spaced),
+    "inquiry_under_limit": (
+        "inquiry-max-unanswered",
+        "under the inquiry limits",
+        _inquiry_under_limit,
+    ),
+}
+
+#: Condition name -> (what it means, implementation on the context and the recipient).
+CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
+    "everyone_thanked": (
+        "everyone thanked",
+        lambda ctx, to: all(r in ctx.thanked or r == to for r in ctx.recipients),
+    ),
+    "no_inquiry_left": ("no inquiry left", lambda ctx, to: not ctx.inquiries_left()),
+}
+
+#: Timed trigger -> the deadline at which it fires.
+DEADLINES: dict[str, Callable[[Context], datetime | None]] = {
+    "thank_you_day_over": Context.thank_you_due,
+    "thank_you_limit_passed": Context.late_limit,
+    "ghosted": Context.ghost_close,
+    "reply_window_over": Context.rejection_limit,
+}
+
+#: Which guards each contact trigger may use.
+_GUARDS_OF = {
+    "thank_you_sent": {"interview_over", "within_late_limit", "first_thank_you"},
+    "note_mailed": {"interview_over", "within_late_limit", "first_note"},
+    "status_inquiry_sent": {"inquiry_open", "inquiry_spaced", "inquiry_under_limit"},
+    "rejection_reply_sent": set(),
+}
+
+
+# --- compiling a spec -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Transition:
+    """One compiled transition."""
+
+    trigger: str
+    source: str
+    dest: str
+    conditions: tuple[str, ...]
+    guards: tuple[str, ...]
+    outcome: str | None
+
+
+Table = Mapping[tuple[str, str], tuple[Transition, ...]]
+
+
+def compile_machine(
+    raw: Sequence[Any],
+    states: Mapping[str, Mapping[str, Any]],
+    initial: str,
+    fail: Callable[[str, str], SpecError],
+) -> tuple[transitions.Machine, Table]:
+    """Check the spec's transitions and build the machine and its lookup table."""
+    finals = {s for s, body in states.items() if body.get("final", False)}
+    if not finals:
+        raise fail("states", "no state is final (final = true)")
+    specs: list[dict[str, Any]] = []
+    outcomes: dict[tuple[str, str, str], str | None] = {}
+    for i, entry in enumerate(raw):
+        path = f"transitions[{i}]"
+        if not isinstance(entry, dict):
+            raise fail(path, "expected a table")
+        for key in entry:
+            if key not in ("trigger", "source", "dest", "conditions", "guards", "outcome"):
+                raise fail(
+                    f"{path}.{key}",
+                    "unknown key (allowed: trigger, source, dest, conditions, guards, outcome)",
+                )
+        trigger = entry.get("trigger")
+        if trigger not in TRIGGERS:
+            raise fail(
+                f"{path}.trigger", f"unknown trigger {trigger!r} (known: {', '.join(TRIGGERS)})"
+            )
+        sources = entry.get("source")
+        if isinstance(sources, str):
+            sources = [sources]
+        if not isinstance(sources, list) or not sources:
+            raise fail(f"{path}.source", "expected a state or a list of states")
+        for j, source in enumerate(sources):
+            if source not in states:
+                raise fail(
+                    f"{path}.source[{j}]"
+                    if len(sources) > 1 or not isinstance(entry["source"], str)
+                    else f"{path}.source",
+                    f"unknown state {source!r}",
+                )
+            if source in finals:
+                raise fail(f"{path}.source", f"{source!r} is final: nothing may leave it")
+        dest = entry.get("dest")
+        if dest != "=" and dest not in states:
+            raise fail(f"{path}.dest", f'unknown state {dest!r} (or "=" to stay)')
+        conditions = _names(entry, "conditions", path, CONDITIONS, fail)
+        guards = _names(entry, "guards", path, GUARDS, fail)
+        allowed = _GUARDS_OF.get(trigger, set())
+        for j, guard in enumerate(guards):
+            if guard not in allowed:
+                raise fail(
+                    f"{path}.guards[{j}]",
+                    f"guard {guard!r} does not apply to trigger {trigger!r}"
+                    + (f" (it takes: {', '.join(sorted(allowed))})" if allowed else ""),
+                )
+        outcome = entry.get("outcome")
+        if dest in finals:
+            if outcome not in OUTCOMES:
+                raise fail(
+                    f"{path}.outcome",
+                    f"a transition into {dest!r} needs an outcome: one of {', '.join(OUTCOMES)}",
+                )
+        elif outcome is not None:
+            raise fail(f"{path}.outcome", "only a transition into a final state has an outcome")
+        for source in sources:
+            real_dest = str(source if dest == "=" else dest)
+            outcomes[(str(trigger), str(source), real_dest)] = outcome
+        specs.append(
+            {
+                "trigger": trigger,
+                "source": list(sources),
+                "dest": dest,
+                "conditions": [*conditions, *guards],
+            }
+        )
+
+    machine = transitions.Machine(
+        model=None,
+        states=list(states),
+        initial=initial,
+        transitions=specs,
+        auto_transitions=False,
+        send_event=True,
+    )
+    table: dict[tuple[str, str], list[Transition]] = {}
+    for trigger, event in machine.events.items():
+        for source, compiled in event.transitions.items():
+            for t in compiled:
+                names = tuple(c.func for c in t.conditions if isinstance(c.func, str))
+                table.setdefault((source, trigger), []).append(
+                    Transition(
+                        trigger=trigger,
+                        source=source,
+                        dest=t.dest if t.dest is not None else source,
+                        conditions=tuple(n for n in names if n in CONDITIONS),
+                        guards=tuple(n for n in names if n in GUARDS),
+                        outcome=outcomes.get((trigger, source, t.dest or source)),
+                    )
+                )
+    frozen = {key: tuple(value) for key, value in table.items()}
+    _check_graph(frozen, states, initial, finals, fail)
+    return machine, frozen
+
+
+def _names(
+    entry: Mapping[str, Any], key: str, path: str, known: Mapping[str, Any], fail: Any
+) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list):
+        raise fail(f"{path}.{key}", "expected a list of names")
+    for j, name in enumerate(value):
+        if name not in known:
+            raise fail(
+                f"{path}.{key}[{j}]", f"unknown {key[:-1]} {name!r} (known: {', '.join(known)})"
+            )
+    return tuple(value)
+
+
+def _check_graph(
+    table: Table,
+    states: Iterable[str],
+    initial: str,
+    finals: set[str],
+    fail: Callable[[str, str], SpecError],
+) -> None:
+    edges: dict[str, set[str]] = {}
+    for (source, _), ts in table.items():
+        edges.setdefault(source, set()).update(t.dest for t in ts)
+    reached = {initial}
+    todo = [initial]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                todo.append(nxt)
+    for state in states:
+        if state not in reached:
+            raise fail(f"states.{state}", f"unreachable from the initial state {initial!r}")
+    leads_out = set(finals)
+    changed = True
+    while changed:
+        changed = False
+        for source, dests in edges.items():
+            if source not in leads_out and dests & leads_out:
+                leads_out.add(source)
+                changed = True
+    for state in states:
+        if state not in leads_out:
+            raise fail(f"states.{state}", "a trap: no way from it to a final state")
+
+
+# --- replay ---------------------------------------------------------------------------------
+
+
+def trigger_of(event: Event) -> str:
+    """The machine trigger of an event."""
+    if isinstance(event, ThankYouSent):
+        return "note_mailed" if event.channel == "handwritten" else "thank_you_sent"
+    return event.type
+
+
+@attrs.frozen
+class Step:
+    """What happened to one event in a replay."""
+
+    index: int
+    event: Event
+    violations: tuple[Violation, ...]
+
+
+@attrs.frozen
+class Replay:
+    """The result of replaying an application up to an instant."""
+
+    context: Context
+    steps: tuple[Step, ...]
+
+
+def ordered(app: Application) -> list[tuple[int, Event]]:
+    """The events with their indexes, in the order of their instants (stable)."""
+    return sorted(enumerate(app.events), key=lambda pair: pair[1].at)
+
+
+def new_context(app: Application, policy: Policy) -> Context:
+    """The context before any event."""
+    return Context(
+        numbers=policy.numbers,
+        calendar=calendar_for(app.timezone, app.country),
+        state=policy.initial,
+    )
+
+
+def replay(app: Application, policy: Policy, until: datetime) -> Replay:
+    """Replay the events at or before ``until`` and advance the clock to ``until``."""
+    ctx = new_context(app, policy)
+    steps = []
+    for index, event in ordered(app):
+        if event.at > until:
+            break
+        violations = apply(ctx, policy, event, f"events[{index}]")
+        steps.append(Step(index, event, violations))
+    advance(ctx, policy, until)
+    return Replay(ctx, tuple(steps))
+
+
+def advance(ctx: Context, policy: Policy, until: datetime) -> None:
+    """Fire every timed transition whose deadline is at or before ``until``, earliest first."""
+    table: Table = policy.table
+    for _ in range(len(DEADLINES) * 4):
+        due: tuple[datetime, Transition] | None = None
+        for trigger, deadline_of in DEADLINES.items():
+            for t in table.get((ctx.state, trigger), ()):
+                if not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
+                    continue
+                deadline = deadline_of(ctx)
+                if (
+                    deadline is not None
+                    and deadline <= until
+                    and (due is None or deadline < due[0])
+                ):
+                    due = (deadline, t)
+                break
+        if due is None:
+            return
+        _enter(ctx, due[1], due[0])
+
+
+def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
+    """The earliest timed transition that will fire from the current state, if any."""
+    table: Table = policy.table
+    best: tuple[datetime, Transition] | None = None
+    for trigger, deadline_of in DEADLINES.items():
+        for t in table.get((ctx.state, trigger), ()):
+            if not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
+                continue
+            deadline = deadline_of(ctx)
+            if deadline is not None and (best is None or deadline < best[0]):
+                best = (deadline, t)
+            break
+    return best
+
+
+def _enter(ctx: Context, t: Transition, at: datetime) -> None:
+    ctx.state = t.dest
+    if t.outcome is not None:
+        ctx.outcome = t.outcome
+        ctx.closed_at = at
+
+
+def recipient(ctx: Context, event: Event | None, to: str | None, path: str) -> str | None:
+    """The round's recipient slot a thank-you or note is for; InvalidEvent if there is none."""
+    if event is not None and not isinstance(event, ThankYouSent):
+        return None
+    if not ctx.recipients:
+        raise InvalidEvent(path, "a thank-you before any interview")
+    if ctx.recipients == (COORDINATOR,):
+        return COORDINATOR
+    if to is None:
+        raise InvalidEvent(
+            f"{path}.to" if event is not None else path,
+            f"missing: name the interviewer ({', '.join(ctx.recipients)})",
+        )
+    if to not in ctx.recipients:
+        raise InvalidEvent(
+            f"{path}.to" if event is not None else path,
+            f"{to!r} is not an interviewer of this round ({', '.join(ctx.recipients)})",
+        )
+    return to
+
+
+def judge(
+    ctx: Context, policy: Policy, trigger: str, at: datetime, to: str | None
+) -> tuple[Transition | None, tuple[Violation, ...]]:
+    """Which transition a contact takes now, and which rules it breaks (touches nothing).
+
+    ``at`` must be at or after every event already applied, and timed transitions must have been
+    advanced to ``at``.
+    """
+    table: Table = policy.table
+    candidates = table.get((ctx.state, trigger), ())
+    for t in candidates:
+        if all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+            found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
+            return t, tuple(v for v in found if v is not None)
+    # No transition from here: the state's silence rule forbids it, and the trigger's own guards
+    # say what else stands in the way.
+    silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
+    found_guards: list[Violation | None] = []
+    if ctx.end is not None:
+        found_guards = [GUARDS[g][2](ctx, at, to) for g in sorted(_GUARDS_OF.get(trigger, ()))]
+    others = [v for v in found_guards if v is not None]
+    return None, (
+        Violation(silence, _silence_message(ctx, trigger), _silence_until(ctx, policy, trigger)),
+        *others,
+    )
+
+
+_ACTION_WORDS = {
+    "thank_you_sent": "a thank-you",
+    "note_mailed": "a handwritten note",
+    "status_inquiry_sent": "a status inquiry",
+    "rejection_reply_sent": "a reply to a rejection",
+}
+
+
+def _silence_message(ctx: Context, trigger: str) -> str:
+    what = _ACTION_WORDS.get(trigger, trigger)
+    if ctx.state == "closed":
+        return f"the application is closed ({ctx.outcome}): no more contact"
+    if ctx.state == "rejected":
+        return f"after a rejection only the one gracious reply is allowed, not {what}"
+    if ctx.state == "offered":
+        return f"an offer is pending: answer it instead of sending {what}"
+    if trigger == "rejection_reply_sent":
+        return "there is no rejection to reply to"
+    return f"{what} is not allowed while the application is {ctx.state}"
+
+
+def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | None:
+    """The earliest deadline at which the machine leaves for a state that takes ``trigger``."""
+    table: Table = policy.table
+    best: datetime | None = None
+    for timed, deadline_of in DEADLINES.items():
+        for t in table.get((ctx.state, timed), ()):
+            if (t.dest, trigger) in table:
+                deadline = deadline_of(ctx)
+                if deadline is not None and (best is None or deadline < best):
+                    best = deadline
+    return best
+
+
+def apply(ctx: Context, policy: Policy, event: Event, path: str) -> tuple[Violation, ...]:
+    """Apply one event to the context; return the rules it broke (contacts only)."""
+    advance(ctx, policy, event.at)
+    trigger = trigger_of(event)
+    kind = TRIGGERS[trigger]
+    if ctx.state in policy.final_states:
+        raise InvalidEvent(
+            path,
+            f"{event.type} after the application closed ({ctx.outcome}) "
+            f"at {_local(ctx, ctx.closed_at or event.at)}",
+        )
+    to = recipient(ctx, event, event.to if isinstance(event, ThankYouSent) else None, path)
+    table: Table = policy.table
+    if kind == "contact":
+        if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
+            raise InvalidEvent(path, "a reply to a rejection, but there is no rejection")
+        if trigger == "status_inquiry_sent" and ctx.end is None:
+            raise InvalidEvent(path, "a status inquiry before any interview")
+        transition, violations = judge(ctx, policy, trigger, event.at, to)
+        _apply(ctx, event, to)
+        if transition is not None:
+            _enter(ctx, transition, event.at)
+        return violations
+    for t in table.get((ctx.state, trigger), ()):
+        if all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+            _apply(ctx, event, to)
+            _enter(ctx, t, event.at)
+            return ()
+    raise InvalidEvent(path, _impossible(ctx, trigger))
+
+
+def _impossible(ctx: Context, trigger: str) -> str:
+    if ctx.end is None and trigger != "interview":
+        return f"{trigger} before any interview"
+    if trigger in ("offer_accepted", "offer_declined"):
+        return f"{trigger} without a pending offer (the application is {ctx.state})"
+    return f"{trigger} cannot happen while the application is {ctx.state}"
+
+
+def _apply(ctx: Context, event: Event, to: str | None) -> None:
+    """The bookkeeping of one event: who was thanked, counts, openings, offers."""
+    n = ctx.numbers
+    cal = ctx.calendar
+    if isinstance(event, Interview):
+        end = event.ends_at or event.at + timedelta(hours=1)
+        ctx.round_at = event.at
+        ctx.end = end
+        ctx.recipients = event.interviewers or (COORDINATOR,)
+        ctx.thanked = set()
+        ctx.noted = set()
+        ctx.inquiries_in_round = 0
+        ctx.unanswered = 0  # the employer wrote (an interview counts)
+        ctx.last_employer = end
+        if event.decision_expected_by is not None:
+            timeline = cal.date_plus(event.decision_expected_by, n.grace, _NINE)
+        else:
+            timeline = cal.add(end, n.default_wait)
+        ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
+        _quiet(ctx, end)
+    elif isinstance(event, ThankYouSent):
+        assert to is not None
+        (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
+    elif isinstance(event, StatusInquirySent):
+        ctx.last_inquiry = event.at
+        ctx.unanswered += 1
+        ctx.inquiries_in_round += 1
+    elif isinstance(event, ReplyReceived):
+        ctx.unanswered = 0  # rule ongoing-wait: a reply resets the unanswered count
+        ctx.last_employer = event.at
+        if event.decision_expected_by is not None:
+            ctx.opening = cal.date_plus(event.decision_expected_by, n.grace, _NINE)
+            ctx.opening_rule = "ongoing-wait"
+        else:
+            moved = cal.add(event.at, n.ongoing_wait)
+            if ctx.opening is None or moved > ctx.opening:
+                ctx.opening, ctx.opening_rule = moved, "ongoing-wait"
+        _quiet(ctx, event.at)
+    elif isinstance(event, OfferReceived):
+        ctx.unanswered = 0
+        ctx.last_employer = event.at
+        ctx.offer_at = event.at
+        respond_by = event.respond_by
+        if respond_by is None:
+            ctx.offer_due = cal.add(event.at, n.offer_due)
+        elif isinstance(respond_by, datetime):
+            ctx.offer_due = respond_by
+        else:
+            ctx.offer_due = cal.end_of_day(respond_by)
+    elif isinstance(event, RejectionReceived):
+        ctx.unanswered = 0
+        ctx.last_employer = event.at
+        ctx.rejection_at = event.at
+    elif isinstance(event, RejectionReplySent | OfferAccepted | OfferDeclined | Withdrawn):
+        pass
+
+
+_NINE = time(9, 0)
+
+
+def _quiet(ctx: Context, since: datetime) -> None:
+    # rule no-bombarding: no inquiry within the quiet period after the employer last wrote
+    quiet = ctx.calendar.add(since, ctx.numbers.quiet)
+    if ctx.opening is None or quiet > ctx.opening:
+        ctx.opening, ctx.opening_rule = quiet, "no-bombarding"

@@ -1,0 +1,449 @@
+"""Value types: events, applications, violations; and their JSON wire format.
+
+Every value is a frozen, slotted attrs class, validated at construction. ``from_dict`` reads the
+wire format of the contract and names the field path of anything wrong (``events[2].at``);
+``to_dict`` writes it back so that ``Application.from_dict(app.to_dict()) == app``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import attrs
+
+from ._errors import InvalidApplication
+from ._time import (
+    _kind,
+    check_country,
+    check_timezone,
+    format_instant,
+    parse_date,
+    parse_instant,
+    require_aware,
+)
+
+__all__ = [
+    "Application",
+    "Event",
+    "Interview",
+    "OfferAccepted",
+    "OfferDeclined",
+    "OfferReceived",
+    "RejectionReceived",
+    "RejectionReplySent",
+    "ReplyReceived",
+    "StatusInquirySent",
+    "ThankYouSent",
+    "Violation",
+    "Withdrawn",
+    "event_from_dict",
+]
+
+Channel: TypeAlias = Literal["email", "handwritten"]
+
+
+def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    require_aware(value, attribute.name)
+
+
+def _aware_or_none(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        require_aware(value, attribute.name)
+
+
+def _names(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidApplication(f"{attribute.name}[{i}]", "expected a non-empty string")
+
+
+def _rule_ids(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for i, rule in enumerate(value):
+        if not isinstance(rule, str) or not rule:
+            raise InvalidApplication(f"{attribute.name}[{i}]", "expected a rule id")
+
+
+def _str_tuple(value: Sequence[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class _Base:
+    at: datetime = attrs.field(validator=_aware)
+    violations: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=_rule_ids, kw_only=True
+    )
+    type: ClassVar[str] = ""
+
+
+@attrs.frozen
+class Interview(_Base):
+    """An interview round: ``at`` it starts, ``ends_at`` it ends (``at`` + 1 h when not given)."""
+
+    ends_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    interviewers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
+    decision_expected_by: date | None = None
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
+    type: ClassVar[str] = "interview"
+
+    def __attrs_post_init__(self) -> None:
+        if self.ends_at is not None and self.ends_at < self.at:
+            raise InvalidApplication("ends_at", "the interview cannot end before it starts (at)")
+        if len(set(self.interviewers)) != len(self.interviewers):
+            raise InvalidApplication("interviewers", "names must be unique")
+
+
+@attrs.frozen
+class ThankYouSent(_Base):
+    """A thank-you to one interviewer, by email or as a mailed handwritten note."""
+
+    to: str | None = None
+    channel: Channel = attrs.field(
+        default="email", validator=attrs.validators.in_(("email", "handwritten"))
+    )
+    type: ClassVar[str] = "thank_you_sent"
+
+
+@attrs.frozen
+class StatusInquirySent(_Base):
+    """A polite status inquiry from the candidate."""
+
+    type: ClassVar[str] = "status_inquiry_sent"
+
+
+@attrs.frozen
+class ReplyReceived(_Base):
+    """The employer wrote; the decision is still ongoing, maybe with a new expected date."""
+
+    decision_expected_by: date | None = None
+    type: ClassVar[str] = "reply_received"
+
+
+@attrs.frozen
+class OfferReceived(_Base):
+    """An offer; ``respond_by`` is a date (end of that day, local) or an instant."""
+
+    respond_by: date | datetime | None = None
+    type: ClassVar[str] = "offer_received"
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.respond_by, datetime):
+            require_aware(self.respond_by, "respond_by")
+
+
+@attrs.frozen
+class RejectionReceived(_Base):
+    """The employer declined the application."""
+
+    type: ClassVar[str] = "rejection_received"
+
+
+@attrs.frozen
+class RejectionReplySent(_Base):
+    """The candidate's one gracious reply to a rejection."""
+
+    type: ClassVar[str] = "rejection_reply_sent"
+
+
+@attrs.frozen
+class OfferAccepted(_Base):
+    """The candidate accepted the offer."""
+
+    type: ClassVar[str] = "offer_accepted"
+
+
+@attrs.frozen
+class OfferDeclined(_Base):
+    """The candidate declined the offer."""
+
+    type: ClassVar[str] = "offer_declined"
+
+
+@attrs.frozen
+class Withdrawn(_Base):
+    """The candidate withdrew from the process."""
+
+    type: ClassVar[str] = "withdrawn"
+
+
+Event: TypeAlias = (
+    Interview
+    | ThankYouSent
+    | StatusInquirySent
+    | ReplyReceived
+    | OfferReceived
+    | RejectionReceived
+    | RejectionReplySent
+    | OfferAccepted
+    | OfferDeclined
+    | Withdrawn
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        Interview,
+        ThankYouSent,
+        StatusInquirySent,
+        ReplyReceived,
+        OfferReceived,
+        RejectionReceived,
+        RejectionReplySent,
+        OfferAccepted,
+        OfferDeclined,
+        Withdrawn,
+    )
+}
+
+
+@attrs.frozen
+class Violation:
+    """A rule that an action breaks, why, and from when it would be allowed (``None``: never)."""
+
+    rule: str
+    message: str
+    allowed_from: datetime | None = None
+
+    def to_dict(self, tz: Any = None) -> dict[str, Any]:
+        """The wire form ``{"rule", "message", "allowed_from"}``."""
+        when = self.allowed_from
+        if when is not None and tz is not None:
+            when = when.astimezone(tz)
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "allowed_from": None if when is None else format_instant(when),
+        }
+
+
+# --- wire format -------------------------------------------------------------------------------
+
+_Reader = Callable[[object, str], object]
+
+
+def _text(value: object, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidApplication(path, f"expected a non-empty string, got {_kind(value)}")
+    return value
+
+
+def _text_list(value: object, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise InvalidApplication(path, f"expected a list of strings, got {_kind(value)}")
+    return tuple(_text(item, f"{path}[{i}]") for i, item in enumerate(value))
+
+
+def _channel(value: object, path: str) -> str:
+    if value not in ("email", "handwritten"):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        raise InvalidApplication(path, f"expected 'email' or 'handwritten', got {shown}")
+    return str(value)
+
+
+def _date_or_instant(value: object, path: str) -> date | datetime:
+    if isinstance(value, str) and len(value) == 10:
+        return parse_date(value, path)
+    if isinstance(value, str):
+        return parse_instant(value, path)
+    raise InvalidApplication(path, f"expected a date YYYY-MM-DD or an instant, got {_kind(value)}")
+
+
+# field name -> (reader, required)
+_FIELDS: dict[str, dict[str, tuple[_Reader, bool]]] = {
+    "interview": {
+        "ends_at": (parse_instant, False),
+        "interviewers": (_text_list, False),
+        "decision_expected_by": (parse_date, False),
+        "notes": (_text_list, False),
+    },
+    "thank_you_sent": {"to": (_text, False), "channel": (_channel, False)},
+    "reply_received": {"decision_expected_by": (parse_date, False)},
+    "offer_received": {"respond_by": (_date_or_instant, False)},
+}
+
+
+def event_from_dict(data: object, path: str = "event") -> Event:
+    """Read one event of the wire format; errors name ``path`` and the field."""
+    if not isinstance(data, Mapping):
+        raise InvalidApplication(path, f"expected an event object, got {_kind(data)}")
+    if "type" not in data:
+        raise InvalidApplication(f"{path}.type", "missing; expected one of " + _type_list())
+    kind = data["type"]
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
+        shown = repr(kind) if isinstance(kind, str) else _kind(kind)
+        raise InvalidApplication(
+            f"{path}.type", f"unknown event type {shown}; expected one of {_type_list()}"
+        )
+    if "at" not in data:
+        raise InvalidApplication(f"{path}.at", "missing; expected an RFC 3339 instant")
+    fields = _FIELDS.get(kind, {})
+    kwargs: dict[str, Any] = {"at": parse_instant(data["at"], f"{path}.at")}
+    for key, value in data.items():
+        if key in ("type", "at"):
+            continue
+        if key == "violations":
+            kwargs["violations"] = _text_list(value, f"{path}.violations")
+        elif key in fields:
+            kwargs[key] = fields[key][0](value, f"{path}.{key}")
+        else:
+            allowed = ", ".join(["type", "at", *fields, "violations"])
+            raise InvalidApplication(
+                f"{path}.{key}", f"unknown field for {kind} (allowed: {allowed})"
+            )
+    try:
+        return EVENT_TYPES[kind](**kwargs)
+    except InvalidApplication as exc:
+        raise InvalidApplication(f"{path}.{exc.path}", exc.why) from None
+
+
+def _type_list() -> str:
+    return ", ".join(EVENT_TYPES)
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """Write one event in the wire format."""
+    out: dict[str, Any] = {"type": event.type, "at": format_instant(event.at)}
+    if isinstance(event, Interview):
+        if event.ends_at is not None:
+            out["ends_at"] = format_instant(event.ends_at)
+        if event.interviewers:
+            out["interviewers"] = list(event.interviewers)
+        if event.decision_expected_by is not None:
+            out["decision_expected_by"] = event.decision_expected_by.isoformat()
+        if event.notes:
+            out["notes"] = list(event.notes)
+    elif isinstance(event, ThankYouSent):
+        if event.to is not None:
+            out["to"] = event.to
+        out["channel"] = event.channel
+    elif isinstance(event, ReplyReceived):
+        if event.decision_expected_by is not None:
+            out["decision_expected_by"] = event.decision_expected_by.isoformat()
+    elif isinstance(event, OfferReceived) and event.respond_by is not None:
+        out["respond_by"] = (
+            format_instant(event.respond_by)
+            if isinstance(event.respond_by, datetime)
+            else event.respond_by.isoformat()
+        )
+    if event.violations:
+        out["violations"] = list(event.violations)
+    return out
+
+
+def _events(value: Sequence[Event]) -> tuple[Event, ...]:
+    return tuple(value)
+
+
+def _check_events(
+    _inst: object, _attribute: attrs.Attribute[Any], value: tuple[Event, ...]
+) -> None:
+    for i, event in enumerate(value):
+        if not isinstance(event, tuple(EVENT_TYPES.values())):
+            raise InvalidApplication(f"events[{i}]", f"expected an event value, got {_kind(event)}")
+
+
+def _tz(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_timezone(value, attribute.name)
+
+
+def _country(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_country(value, attribute.name)
+
+
+def _id(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _text(value, attribute.name)
+
+
+def _optional_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(value, attribute.name)
+
+
+_APP_KEYS = ("id", "company", "role", "timezone", "country", "events")
+
+
+@attrs.frozen
+class Application:
+    """One job application: who, where, and its history of events (in any order).
+
+    The state is never stored: it is derived from ``events`` by the engine, as of a ``now``.
+    """
+
+    id: str = attrs.field(validator=_id)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_events, validator=_check_events)
+    company: str | None = attrs.field(default=None, validator=_optional_text)
+    role: str | None = attrs.field(default=None, validator=_optional_text)
+    timezone: str = attrs.field(default="UTC", validator=_tz)
+    country: str | None = attrs.field(default=None, validator=_country)
+
+    @classmethod
+    def from_dict(cls, data: object, path: str = "") -> Application:
+        """Read an application in the wire format; errors name the field path."""
+
+        def at(key: str) -> str:
+            return f"{path}.{key}" if path else key
+
+        if not isinstance(data, Mapping):
+            raise InvalidApplication(path, f"expected an application object, got {_kind(data)}")
+        for key in data:
+            if key not in _APP_KEYS:
+                raise InvalidApplication(
+                    at(str(key)), f"unknown field (allowed: {', '.join(_APP_KEYS)})"
+                )
+        if "id" not in data:
+            raise InvalidApplication(at("id"), "missing; expected a non-empty string")
+        kwargs: dict[str, Any] = {"id": _text(data["id"], at("id"))}
+        for key in ("company", "role"):
+            if key in data and data[key] is not None:
+                kwargs[key] = _text(data[key], at(key))
+        if "timezone" in data:
+            kwargs["timezone"] = check_timezone(data["timezone"], at("timezone"))
+        if "country" in data and data["country"] is not None:
+            kwargs["country"] = check_country(data["country"], at("country"))
+        raw_events = data.get("events", [])
+        if not isinstance(raw_events, list):
+            raise InvalidApplication(
+                at("events"), f"expected a list of events, got {_kind(raw_events)}"
+            )
+        kwargs["events"] = tuple(
+            event_from_dict(item, at(f"events[{i}]")) for i, item in enumerate(raw_events)
+        )
+        return cls(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Write the application in the wire format."""
+        out: dict[str, Any] = {"id": self.id}
+        if self.company is not None:
+            out["company"] = self.company
+        if self.role is not None:
+            out["role"] = self.role
+        out["timezone"] = self.timezone
+        if self.country is not None:
+            out["country"] = self.country
+        out["events"] = [event_to_dict(e) for e in self.events]
+        return out
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Application:
+        """Read an application from JSON text."""
+        return cls.from_dict(load_json(text))
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Write the application as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse JSON, turning syntax errors into InvalidApplication with line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidApplication(
+            f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidApplication("", f"invalid JSON: not UTF-8 text ({exc.reason})") from None

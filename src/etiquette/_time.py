@@ -1,0 +1,268 @@
+"""Time: parsing instants and dates strictly, durations, business days.
+
+Instants are aware :class:`datetime.datetime` values. Arithmetic in elapsed hours is done on the
+absolute timeline (24 h across a DST change is 24 real hours); business-day arithmetic is done on
+local dates of the application's timezone and country, with pendulum resolving local times that a
+DST change skips or repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Literal
+
+import attrs
+import holidays
+import pendulum
+
+from ._errors import InvalidApplication
+
+__all__ = [
+    "Calendar",
+    "Duration",
+    "calendar_for",
+    "format_instant",
+    "parse_date",
+    "parse_instant",
+    "require_aware",
+]
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?"
+)
+
+
+def parse_instant(value: object, path: str) -> datetime:
+    """Read an RFC 3339 instant; a value without a UTC offset is an error, never UTC."""
+    if isinstance(value, datetime):
+        return require_aware(value, path)
+    if not isinstance(value, str):
+        raise InvalidApplication(path, f"expected an RFC 3339 instant string, got {_kind(value)}")
+    if not _INSTANT.fullmatch(value):
+        raise InvalidApplication(
+            path, f"{value!r} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
+        )
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidApplication(path, f"{value!r} is not a valid instant: {exc}") from None
+    if parsed.tzinfo is None:
+        raise InvalidApplication(path, f"{value!r} has no UTC offset")
+    return parsed
+
+
+def require_aware(value: object, path: str) -> datetime:
+    """Return ``value`` if it is a timezone-aware datetime, else raise InvalidApplication."""
+    if not isinstance(value, datetime):
+        raise InvalidApplication(path, f"expected a timezone-aware datetime, got {_kind(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidApplication(path, f"{value.isoformat()!r} is naive: it has no UTC offset")
+    return value
+
+
+def parse_date(value: object, path: str) -> date:
+    """Read a ``YYYY-MM-DD`` date."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        raise InvalidApplication(path, f"expected a date YYYY-MM-DD, got {shown}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidApplication(path, f"{value!r} is not a valid date: {exc}") from None
+
+
+def format_instant(value: datetime) -> str:
+    """RFC 3339 text of an aware instant, keeping its offset."""
+    return value.isoformat()
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+Unit = Literal["hours", "business_days"]
+
+
+@attrs.frozen
+class Duration:
+    """A policy duration: elapsed hours, or business days in the application's calendar."""
+
+    amount: int
+    unit: Unit
+
+    def describe(self) -> str:
+        """Human text: ``24 hours``, ``1 business day``, ``5 business days``."""
+        if self.unit == "hours":
+            return f"{self.amount} hour{'s' if self.amount != 1 else ''}"
+        return f"{self.amount} business day{'s' if self.amount != 1 else ''}"
+
+    def to_spec(self) -> dict[str, int]:
+        """The spec form ``{hours = 24}``."""
+        return {self.unit: self.amount}
+
+
+@attrs.frozen
+class Calendar:
+    """Local time and business days of one (timezone, country) pair."""
+
+    timezone: str
+    country: str | None = None
+
+    @property
+    def tz(self) -> pendulum.Timezone:
+        """The pendulum timezone (a :class:`zoneinfo.ZoneInfo`)."""
+        return _zone(self.timezone)
+
+    def local(self, instant: datetime) -> datetime:
+        """The instant in this calendar's timezone."""
+        return instant.astimezone(self.tz)
+
+    def at_local(self, day: date, clock: time) -> datetime:
+        """The instant of local ``clock`` on ``day``; a skipped local time moves forward."""
+        return _at_local(self.timezone, day, clock)
+
+    def is_business_day(self, day: date) -> bool:
+        """Monday to Friday and not a public holiday of the country."""
+        return _is_business_day(self.country, day)
+
+    def business_day_after(self, day: date, n: int) -> date:
+        """The n-th business day after ``day`` (n ≥ 1), or ``day`` for n = 0."""
+        return _business_day_after(self.country, day, n)
+
+    def add(self, instant: datetime, duration: Duration) -> datetime:
+        """``instant`` plus ``duration``; business days keep the local time of day."""
+        if duration.unit == "hours":
+            return instant + timedelta(hours=duration.amount)
+        local = self.local(instant)
+        target = self.business_day_after(local.date(), duration.amount)
+        return _at_local(self.timezone, target, local.timetz().replace(tzinfo=None))
+
+    def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
+        """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
+        if duration.unit == "hours":
+            return self.at_local(day, clock) + timedelta(hours=duration.amount)
+        return self.at_local(self.business_day_after(day, duration.amount), clock)
+
+    def end_of_day(self, day: date) -> datetime:
+        """The first instant after ``day`` ends, locally (midnight starting the next day)."""
+        return self.at_local(day + timedelta(days=1), time(0, 0))
+
+    def next_in_window(
+        self, start: datetime, until: datetime | None, opens: time, closes: time
+    ) -> datetime | None:
+        """First instant ≥ ``start`` on a business day in [opens, closes), before ``until``."""
+        local = self.local(start)
+        day = local.date()
+        for _ in range(400):
+            if self.is_business_day(day):
+                begin = self.at_local(day, opens)
+                end = self.at_local(day, closes)
+                candidate = max(begin, start)
+                if candidate < end:
+                    if until is not None and candidate >= until:
+                        return None
+                    return candidate
+            day += timedelta(days=1)
+            if until is not None and self.at_local(day, time(0, 0)) >= until:
+                return None
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> pendulum.Timezone:
+    zone = pendulum.timezone(name)
+    assert isinstance(zone, pendulum.Timezone)
+    return zone
+
+
+@lru_cache(maxsize=65536)
+def _at_local(zone: str, day: date, clock: time) -> datetime:
+    dt = pendulum.datetime(
+        day.year,
+        day.month,
+        day.day,
+        clock.hour,
+        clock.minute,
+        clock.second,
+        clock.microsecond,
+        tz=_zone(zone),
+    )
+    # Computed instants are kept in UTC: comparisons of two values that share a zone's tzinfo
+    # ignore ``fold`` and would misorder the repeated hour of a DST change.
+    u = dt.in_timezone("UTC")
+    return datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=UTC)
+
+
+@lru_cache(maxsize=256)
+def _holidays(country: str) -> holidays.HolidayBase:
+    code, _, subdiv = country.partition("-")
+    return holidays.country_holidays(code, subdiv=subdiv or None)
+
+
+@lru_cache(maxsize=65536)
+def _is_business_day(country: str | None, day: date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return country is None or day not in _holidays(country)
+
+
+@lru_cache(maxsize=65536)
+def _business_day_after(country: str | None, day: date, n: int) -> date:
+    current = day
+    remaining = n
+    while remaining > 0:
+        current += timedelta(days=1)
+        if _is_business_day(country, current):
+            remaining -= 1
+    return current
+
+
+def check_timezone(name: object, path: str) -> str:
+    """Validate an IANA timezone name."""
+    if not isinstance(name, str) or not name:
+        raise InvalidApplication(path, f"expected an IANA timezone name, got {_kind(name)}")
+    try:
+        _zone(name)
+    except Exception:
+        raise InvalidApplication(path, f"unknown timezone {name!r}") from None
+    return name
+
+
+def check_country(code: object, path: str) -> str:
+    """Validate an ISO 3166 country code, optionally with a subdivision (``US-CA``)."""
+    if not isinstance(code, str):
+        raise InvalidApplication(path, f"expected an ISO 3166 country code, got {_kind(code)}")
+    supported = holidays.list_supported_countries()
+    country, sep, subdiv = code.partition("-")
+    if country not in supported:
+        raise InvalidApplication(path, f"unknown country {code!r} (expected an ISO 3166 code)")
+    if sep and subdiv not in supported[country]:
+        raise InvalidApplication(path, f"unknown subdivision {subdiv!r} of {country}")
+    return code
+
+
+def calendar_for(timezone: str, country: str | None) -> Calendar:
+    """The (cached) calendar of a timezone and country."""
+    return _calendar(timezone, country)
+
+
+@lru_cache(maxsize=4096)
+def _calendar(timezone: str, country: str | None) -> Calendar:
+    return Calendar(timezone, country)
