@@ -5,7 +5,7 @@ These read the state machine of :mod:`etiquette._machine`; they never read the c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,6 @@ from ._errors import EtiquetteViolation, InvalidApplication, InvalidEvent
 from ._machine import (
     COORDINATOR,
     Context,
-    advance,
     apply,
     judge,
     new_context,
@@ -24,7 +23,16 @@ from ._machine import (
     recipient,
     replay,
 )
-from ._model import EVENT_TYPES, Application, Event, Violation, event_from_dict
+from ._model import (
+    EVENT_TYPES,
+    Application,
+    Event,
+    RejectionReplySent,
+    StatusInquirySent,
+    ThankYouSent,
+    Violation,
+    event_from_dict,
+)
 from ._policy import Policy, default_policy
 from ._time import format_instant, require_aware
 
@@ -485,7 +493,22 @@ def check(
         )
     ctx = replay(app, policy, at).context
     violations = _judge_action(ctx, policy, action, at, to)
+    if not violations and action in _EVENT_OF and any(e.at > at for e in app.events):
+        # Sending into the past of the recorded history: judge it as `record` would, with the
+        # later events replayed after it.
+        try:
+            violations = _contact_violations(app, policy, _EVENT_OF[action](at, to))
+        except InvalidEvent as exc:
+            violations = (Violation("closed-silence", exc.why, None),)
     return Verdict(not violations, action, at, violations, app.timezone)
+
+
+_EVENT_OF: dict[str, Callable[[datetime, str | None], Event]] = {
+    "send_thank_you": lambda at, to: ThankYouSent(at, to=to),
+    "mail_handwritten_note": lambda at, to: ThankYouSent(at, to=to, channel="handwritten"),
+    "send_status_inquiry": lambda at, to: StatusInquirySent(at),
+    "reply_to_rejection": lambda at, to: RejectionReplySent(at),
+}
 
 
 def _judge_action(
@@ -516,6 +539,25 @@ def _judge_action(
     return violations
 
 
+def _violations(
+    app: Application, policy: Policy, new_index: int
+) -> dict[int, tuple[Violation, ...]]:
+    """Replay every event; the violations of each contact, by index."""
+    ctx = new_context(app, policy)
+    out: dict[int, tuple[Violation, ...]] = {}
+    for index, item in ordered(app):
+        path = "event" if index == new_index else f"events[{index}]"
+        try:
+            out[index] = apply(ctx, policy, item, path)
+        except InvalidEvent as exc:
+            if index == new_index or new_index >= len(app.events):
+                raise
+            raise InvalidEvent(
+                exc.path, f"{exc.why} (once the new event at {item.at.isoformat()} is added)"
+            ) from None
+    return out
+
+
 # --- record -------------------------------------------------------------------------------------
 
 
@@ -540,26 +582,33 @@ def record(
         raise InvalidApplication(
             "event", f"expected an event value or dict, got {type(event).__name__}"
         )
-    new_index = len(app.events)
-    candidate = attrs.evolve(app, events=(*app.events, event))
-    ctx = new_context(candidate, policy)
-    found: tuple[Violation, ...] = ()
-    for index, item in ordered(candidate):
-        path = "event" if index == new_index else f"events[{index}]"
-        try:
-            violations = apply(ctx, policy, item, path)
-        except InvalidEvent as exc:
-            if index == new_index:
-                raise
-            raise InvalidEvent(
-                exc.path, f"{exc.why} (once the new event at {item.at.isoformat()} is added)"
-            ) from None
-        if index == new_index:
-            found = violations
-    advance(ctx, policy, event.at)
+    found = _contact_violations(app, policy, event)
     if found and strict:
         raise EtiquetteViolation(event.type, found)
     noted = tuple(dict.fromkeys(v.rule for v in found))
     if noted:
         event = attrs.evolve(event, violations=noted)
     return attrs.evolve(app, events=(*app.events, event))
+
+
+def _contact_violations(app: Application, policy: Policy, event: Event) -> tuple[Violation, ...]:
+    """The rules that adding ``event`` to ``app`` breaks; InvalidEvent if it cannot happen."""
+    new_index = len(app.events)
+    before = _violations(app, policy, new_index)
+    after = _violations(attrs.evolve(app, events=(*app.events, event)), policy, new_index)
+    found = after.pop(new_index, ())
+    # A contact inserted into the past can make a later contact break a rule (an inquiry slipped
+    # in before another one breaks inquiry-spacing): that counts against the new one.
+    for index, violations in after.items():
+        known = {v.rule for v in before.get(index, ())}
+        later = app.events[index]
+        found += tuple(
+            Violation(
+                v.rule,
+                f"it would make the {later.type} of {later.at.isoformat()} break it: {v.message}",
+                None,
+            )
+            for v in violations
+            if v.rule not in known
+        )
+    return found

@@ -30,9 +30,10 @@ There are four kinds of trigger:
   otherwise. Either way the replay goes on as the facts say;
 * *candidate decisions* (``offer_accepted``, ``offer_declined``, ``withdrawn``) close;
 * *timed* triggers (``thank_you_day_over``, ``thank_you_limit_passed``, ``ghosted``,
-  ``reply_window_over``) fire by themselves at a deadline computed from the history. They are
-  evaluated lazily: before each event at instant t, and at the end for ``now``, every timed
-  transition whose deadline is at or before that instant fires, earliest first.
+  ``gone_cold``, ``reply_window_over``) fire by themselves at a deadline computed from the
+  history. They are evaluated lazily: before each event at instant t, and at the end for
+  ``now``, every timed transition whose deadline is at or before that instant fires, earliest
+  first.
 
 Windows are half-open: an action allowed from ``a`` until ``b`` may happen at ``a`` but not at
 ``b``; a deadline that falls on the instant of an event fires before that event.
@@ -113,6 +114,7 @@ TRIGGERS: dict[str, str] = {
     "thank_you_day_over": "timed",
     "thank_you_limit_passed": "timed",
     "ghosted": "timed",
+    "gone_cold": "timed",
     "reply_window_over": "timed",
 }
 
@@ -176,6 +178,20 @@ class Context:
         if self.last_inquiry is None:
             return None
         return self.calendar.add(self.last_inquiry, self.numbers.ghost_wait)
+
+    def cold_close(self) -> datetime | None:
+        """The latest close when the employer stays silent (ghosted-close, invariant P7).
+
+        The opening in force, plus (max_unanswered - 1) inquiry spacings, plus the ghosting wait:
+        the instant at which a candidate who inquired at every first allowed instant would be
+        closed as no_response. Inquiring later, or not at all, never keeps it open longer.
+        """
+        if self.opening is None:
+            return None
+        bound = self.opening
+        for _ in range(self.numbers.max_unanswered - 1):
+            bound = self.calendar.add(bound, self.numbers.spacing)
+        return self.calendar.add(bound, self.numbers.ghost_wait)
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
@@ -311,6 +327,7 @@ DEADLINES: dict[str, Callable[[Context], datetime | None]] = {
     "thank_you_day_over": Context.thank_you_due,
     "thank_you_limit_passed": Context.late_limit,
     "ghosted": Context.ghost_close,
+    "gone_cold": Context.cold_close,
     "reply_window_over": Context.rejection_limit,
 }
 
