@@ -16,6 +16,7 @@ etiquette; :func:`next_action` says what to do next, from when, until when, and 
 ('send_thank_you', ('Ana Ruiz',))
 """
 
+from ._bulk import next_actions
 from ._decisions import Blocked, Decision, Verdict, check, next_action, record
 from ._errors import (
     EtiquetteError,
@@ -71,5 +72,6 @@ __all__ = [
     "check",
     "load_policy",
     "next_action",
+    "next_actions",
     "record",
 ]

@@ -1,4 +1,4 @@
-"""The command line: ``etiquette next``, ``etiquette check``, ``etiquette demo``.
+"""The command line: ``etiquette next``, ``check``, ``demo``, ``docs`` and ``verify``.
 
 Bad input of any kind exits with status 2 and one line on stderr naming the problem and its
 place; never a traceback.
@@ -27,8 +27,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
+        # one line, as for every other bad input; the usage is one `--help` away
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     nxt.add_argument("--now", help="the instant to decide at (RFC 3339 with offset); default: now")
     nxt.add_argument("--policy", help="a policy spec (TOML); default: the packaged policy")
     nxt.add_argument("--json", action="store_true", help="print the wire format (JSON)")
+    nxt.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="JSON Lines: one application per input line, one decision per output line (streamed)",
+    )
 
     chk = sub.add_parser("check", help="check whether a contact is allowed (exit 0) or not (1)")
     chk.add_argument("file", help="a JSON file with one application; - for stdin")
@@ -63,6 +68,22 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="play a built-in sample application through its whole life")
     demo.add_argument("--policy", help="a policy spec (TOML); default: the packaged policy")
+
+    docs = sub.add_parser("docs", help="generate the reference pages (Markdown) from a policy spec")
+    docs.add_argument("--spec", help="a policy spec (TOML); default: the packaged policy")
+    docs.add_argument("--out", default="docs/generated", help="output folder (docs/generated)")
+    docs.add_argument(
+        "--scenarios", help="folder of worked scenarios; default: scenarios/ beside the spec"
+    )
+    docs.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the pages are out of date"
+    )
+
+    ver = sub.add_parser(
+        "verify", help="explore every history of a policy up to a depth; exit 1 on a counterexample"
+    )
+    ver.add_argument("spec", nargs="?", help="a policy spec (TOML); default: the packaged policy")
+    ver.add_argument("--depth", type=int, help="events per history (default: a full life)")
     return parser
 
 
@@ -74,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _next(args, sys.stdout)
         if args.command == "check":
             return _check(args, sys.stdout)
+        if args.command == "docs":
+            return _docs(args, sys.stdout)
+        if args.command == "verify":
+            return _verify(args, sys.stdout)
         return _demo(args, sys.stdout)
     except EtiquetteError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -122,6 +147,8 @@ def _prefixed(prefix: str, exc: InvalidEvent) -> InvalidEvent:
 def _next(args: argparse.Namespace, out: TextIO) -> int:
     policy = _policy(args)
     now = _instant(args.now, "--now")
+    if args.jsonl:
+        return _next_jsonl(args.file, out, now, policy)
     apps = _applications(_read(args.file))
     decisions = []
     for prefix, app in apps:
@@ -142,6 +169,24 @@ def _next(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _next_jsonl(file: str, out: TextIO, now: datetime, policy: Policy | None) -> int:
+    from ._bulk import run_jsonl, size_of, wants_progress
+
+    bar = sys.stderr if wants_progress() else None
+    if file == "-":
+        binary = getattr(sys.stdin, "buffer", None)  # None: a text-only stdin (embedded use)
+        source = binary if binary is not None else (line.encode() for line in sys.stdin)
+        run_jsonl(source, out, now, policy, progress=bar, total=size_of(binary))
+        return EXIT_OK
+    try:
+        handle = open(file, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InvalidApplication(file, f"cannot read: {exc.strerror or exc}") from None
+    with handle:
+        run_jsonl(handle, out, now, policy, progress=bar, total=size_of(handle))
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     policy = _policy(args)
     at = _instant(args.at, "--at")
@@ -155,6 +200,37 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(render_verdict(verdict, app))
     return EXIT_OK if verdict.allowed else EXIT_REFUSED
+
+
+def _docs(args: argparse.Namespace, out: TextIO) -> int:
+    from ._docs import generate
+
+    target = Path(args.out)
+    scenarios = None if args.scenarios is None else Path(args.scenarios)
+    pages, changes = generate(args.spec, target, scenarios, check_only=args.check)
+    if args.check:
+        if changes:
+            out.write(f"{target}: out of date; regenerate with `etiquette docs`\n")
+            out.write("".join(f"  {change}\n" for change in changes))
+            return EXIT_REFUSED
+        out.write(f"{target}: {len(pages)} pages up to date\n")
+        return EXIT_OK
+    out.write(f"{target}: {len(pages)} pages, {len(changes)} changed\n")
+    out.write("".join(f"  {change}\n" for change in changes))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> int:
+    from ._verify import DEFAULT_DEPTH, progress_bar, render, verify
+
+    policy = load_policy(args.spec)
+    bar = progress_bar(sys.stderr)
+    depth = DEFAULT_DEPTH if args.depth is None else args.depth
+    report = verify(policy, depth=depth, progress=bar)
+    if bar is not None:
+        bar.close()
+    out.write(render(report))
+    return EXIT_OK if report.ok else EXIT_REFUSED
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:

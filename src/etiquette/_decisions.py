@@ -34,7 +34,7 @@ from ._model import (
     event_from_dict,
 )
 from ._policy import Policy, default_policy
-from ._time import format_instant, require_aware
+from ._time import fixed_offset, format_instant, quoted, require_aware
 
 __all__ = [
     "ACTIONS",
@@ -167,7 +167,7 @@ def next_action(app: Application, now: datetime, policy: Policy | None = None) -
     Only events at or before ``now`` count. Raises :class:`InvalidApplication` for a naive
     ``now`` and :class:`InvalidEvent` for a history that cannot have happened.
     """
-    now = require_aware(now, "now")
+    now = fixed_offset(require_aware(now, "now"))
     policy = policy or default_policy()
     ctx = replay(app, policy, now).context
     return decide(app, ctx, policy, now)
@@ -242,7 +242,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             ),
             blocked=(Blocked("send_status_inquiry", "rejection-one-reply", None),),
         )
-    raise AssertionError(f"no decision for state {state!r}")  # pragma: no cover
+    raise AssertionError(f"no decision for state {quoted(state)}")  # pragma: no cover
 
 
 def _when(ctx: Context, instant: datetime) -> str:
@@ -419,6 +419,11 @@ def _wait(
     if not_before is None:
         timed = next_deadline(ctx, policy)
         not_before = None if timed is None else timed[0]
+    if optional:
+        # the decision also changes when the optional handwritten note runs out
+        limit = ctx.late_limit()
+        if limit is not None and limit > base["as_of"]:
+            not_before = limit if not_before is None else min(not_before, limit)
     return Decision(
         **base,
         action="wait",
@@ -483,14 +488,25 @@ def check(
 
     ``action`` is one of ``send_thank_you``, ``mail_handwritten_note`` (both need ``to`` when
     the round names its interviewers), ``send_status_inquiry``, ``reply_to_rejection`` and
-    ``respond_to_offer``. Only events at or before ``at`` count.
+    ``respond_to_offer``. The contact is judged as :func:`record` would judge it: against the
+    events at or before ``at``, and, when it falls before recorded events, against what it would
+    make of them.
     """
-    at = require_aware(at, "at")
+    at = fixed_offset(require_aware(at, "at"))
     policy = policy or default_policy()
     if action not in _CHECKABLE:
         raise InvalidApplication(
-            "action", f"unknown action {action!r} (expected one of {', '.join(_CHECKABLE)})"
+            "action", f"unknown action {quoted(action)} (expected one of {', '.join(_CHECKABLE)})"
         )
+    violations = _check_once(app, policy, action, at, to)
+    if violations and action in _EVENT_OF and any(e.at > at for e in app.events):
+        violations = _settle(app, policy, action, to, violations)
+    return Verdict(not violations, action, at, violations, app.timezone)
+
+
+def _check_once(
+    app: Application, policy: Policy, action: str, at: datetime, to: str | None
+) -> tuple[Violation, ...]:
     ctx = replay(app, policy, at).context
     violations = _judge_action(ctx, policy, action, at, to)
     if not violations and action in _EVENT_OF and any(e.at > at for e in app.events):
@@ -500,7 +516,39 @@ def check(
             violations = _contact_violations(app, policy, _EVENT_OF[action](at, to))
         except InvalidEvent as exc:
             violations = (Violation("closed-silence", exc.why, None),)
-    return Verdict(not violations, action, at, violations, app.timezone)
+    return violations
+
+
+def _settle(
+    app: Application,
+    policy: Policy,
+    action: str,
+    to: str | None,
+    violations: tuple[Violation, ...],
+) -> tuple[Violation, ...]:
+    """Make ``allowed_from`` true of the whole history, not only of the events before ``at``.
+
+    Judged as of ``at``, a contact may look allowed from t; but a contact recorded after t can
+    refuse it there. Follow the chain of ``allowed_from`` until the contact is allowed, or until
+    it never will be.
+    """
+    times = [v.allowed_from for v in violations]
+    if any(t is None for t in times):
+        return violations
+    when = max(t for t in times if t is not None)
+    for _ in range(16):
+        found = _check_once(app, policy, action, when, to)
+        if not found:
+            break
+        later = Verdict(False, action, when, found).allowed_from
+        if later is None or later <= when:
+            return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
+        when = later
+    else:  # pragma: no cover - a chain this long means the history is dense with contacts
+        return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
+    return tuple(
+        attrs.evolve(v, allowed_from=max(when, v.allowed_from or when)) for v in violations
+    )
 
 
 _EVENT_OF: dict[str, Callable[[datetime, str | None], Event]] = {

@@ -45,8 +45,10 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -68,11 +70,12 @@ from ._model import (
     Violation,
     Withdrawn,
 )
-from ._time import Calendar, calendar_for
+from ._time import Calendar, calendar_for, quoted
 
 if TYPE_CHECKING:
     from ._errors import SpecError
     from ._policy import Numbers, Policy
+    from ._time import Duration
 
 __all__ = [
     "CONDITIONS",
@@ -152,21 +155,31 @@ class Context:
     offer_due: datetime | None = None
     rejection_at: datetime | None = None
     closed_at: datetime | None = None
+    # business-day sums already computed in this replay: (instant, id(duration)) -> instant
+    memo: dict[tuple[datetime, int], datetime] = attrs.field(factory=dict, repr=False, eq=False)
+
+    def add(self, instant: datetime, duration: Duration) -> datetime:
+        """``calendar.add``, computed once per replay: deadlines are asked for again and again."""
+        key = (instant, id(duration))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self.calendar.add(instant, duration)
+        return found
 
     # deadlines of the round, each from the policy's numbers
     def thank_you_due(self) -> datetime | None:
         """End of the thank-you day (rule thank-you-24h)."""
-        return None if self.end is None else self.calendar.add(self.end, self.numbers.thank_you_due)
+        return None if self.end is None else self.add(self.end, self.numbers.thank_you_due)
 
     def late_limit(self) -> datetime | None:
         """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
-        return None if self.end is None else self.calendar.add(self.end, self.numbers.late_limit)
+        return None if self.end is None else self.add(self.end, self.numbers.late_limit)
 
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
         if self.last_inquiry is None:
             return None
-        return self.calendar.add(self.last_inquiry, self.numbers.spacing)
+        return self.add(self.last_inquiry, self.numbers.spacing)
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
@@ -177,7 +190,7 @@ class Context:
         """When the last allowed inquiry has stayed unanswered long enough (ghosted-close)."""
         if self.last_inquiry is None:
             return None
-        return self.calendar.add(self.last_inquiry, self.numbers.ghost_wait)
+        return self.add(self.last_inquiry, self.numbers.ghost_wait)
 
     def cold_close(self) -> datetime | None:
         """The latest close when the employer stays silent (ghosted-close, invariant P7).
@@ -190,20 +203,20 @@ class Context:
             return None
         bound = self.opening
         for _ in range(self.numbers.max_unanswered - 1):
-            bound = self.calendar.add(bound, self.numbers.spacing)
-        return self.calendar.add(bound, self.numbers.ghost_wait)
+            bound = self.add(bound, self.numbers.spacing)
+        return self.add(bound, self.numbers.ghost_wait)
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
         if self.rejection_at is None:
             return None
-        return self.calendar.add(self.rejection_at, self.numbers.rejection_due)
+        return self.add(self.rejection_at, self.numbers.rejection_due)
 
     def rejection_limit(self) -> datetime | None:
         """When the gracious reply's window ends (rejection-one-reply)."""
         if self.rejection_at is None:
             return None
-        return self.calendar.add(self.rejection_at, self.numbers.rejection_limit)
+        return self.add(self.rejection_at, self.numbers.rejection_limit)
 
     def owed(self) -> tuple[str, ...]:
         """Recipients of this round not yet thanked by email."""
@@ -383,7 +396,8 @@ def compile_machine(
         trigger = entry.get("trigger")
         if trigger not in TRIGGERS:
             raise fail(
-                f"{path}.trigger", f"unknown trigger {trigger!r} (known: {', '.join(TRIGGERS)})"
+                f"{path}.trigger",
+                f"unknown trigger {quoted(trigger)} (known: {', '.join(TRIGGERS)})",
             )
         sources = entry.get("source")
         if isinstance(sources, str):
@@ -396,13 +410,13 @@ def compile_machine(
                     f"{path}.source[{j}]"
                     if len(sources) > 1 or not isinstance(entry["source"], str)
                     else f"{path}.source",
-                    f"unknown state {source!r}",
+                    f"unknown state {quoted(source)}",
                 )
             if source in finals:
-                raise fail(f"{path}.source", f"{source!r} is final: nothing may leave it")
+                raise fail(f"{path}.source", f"{quoted(source)} is final: nothing may leave it")
         dest = entry.get("dest")
         if dest != "=" and dest not in states:
-            raise fail(f"{path}.dest", f'unknown state {dest!r} (or "=" to stay)')
+            raise fail(f"{path}.dest", f'unknown state {quoted(dest)} (or "=" to stay)')
         conditions = _names(entry, "conditions", path, CONDITIONS, fail)
         guards = _names(entry, "guards", path, GUARDS, fail)
         allowed = _GUARDS_OF.get(trigger, set())
@@ -410,7 +424,7 @@ def compile_machine(
             if guard not in allowed:
                 raise fail(
                     f"{path}.guards[{j}]",
-                    f"guard {guard!r} does not apply to trigger {trigger!r}"
+                    f"guard {quoted(guard)} does not apply to trigger {quoted(trigger)}"
                     + (f" (it takes: {', '.join(sorted(allowed))})" if allowed else ""),
                 )
         outcome = entry.get("outcome")
@@ -418,7 +432,8 @@ def compile_machine(
             if outcome not in OUTCOMES:
                 raise fail(
                     f"{path}.outcome",
-                    f"a transition into {dest!r} needs an outcome: one of {', '.join(OUTCOMES)}",
+                    f"a transition into {quoted(dest)} needs an outcome: "
+                    f"one of {', '.join(OUTCOMES)}",
                 )
         elif outcome is not None:
             raise fail(f"{path}.outcome", "only a transition into a final state has an outcome")
@@ -471,7 +486,8 @@ def _names(
     for j, name in enumerate(value):
         if name not in known:
             raise fail(
-                f"{path}.{key}[{j}]", f"unknown {key[:-1]} {name!r} (known: {', '.join(known)})"
+                f"{path}.{key}[{j}]",
+                f"unknown {key[:-1]} {quoted(name)} (known: {', '.join(known)})",
             )
     return tuple(value)
 
@@ -495,7 +511,7 @@ def _check_graph(
                 todo.append(nxt)
     for state in states:
         if state not in reached:
-            raise fail(f"states.{state}", f"unreachable from the initial state {initial!r}")
+            raise fail(f"states.{state}", f"unreachable from the initial state {quoted(initial)}")
     leads_out = set(finals)
     changed = True
     while changed:
@@ -538,7 +554,17 @@ class Replay:
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
     """The events with their indexes, in the order of their instants (stable)."""
-    return sorted(enumerate(app.events), key=lambda pair: pair[1].at)
+    return sorted(enumerate(app.events), key=lambda pair: _utc(pair[1].at))
+
+
+def _utc(instant: datetime) -> datetime:
+    """A fixed-offset instant moved to UTC (the same instant); any other returned as it is.
+
+    The engine compares instants all the time, and comparing two aware datetimes whose tzinfo
+    objects differ costs twenty times as much as comparing two in UTC. For a fixed offset the
+    move changes nothing else (no DST, no fold), so the replay does it once per event.
+    """
+    return instant.astimezone(UTC) if type(instant.tzinfo) is dt_timezone else instant
 
 
 def new_context(app: Application, policy: Policy) -> Context:
@@ -554,8 +580,9 @@ def replay(app: Application, policy: Policy, until: datetime) -> Replay:
     """Replay the events at or before ``until`` and advance the clock to ``until``."""
     ctx = new_context(app, policy)
     steps = []
+    until = _utc(until)
     for index, event in ordered(app):
-        if event.at > until:
+        if _utc(event.at) > until:
             break
         violations = apply(ctx, policy, event, f"events[{index}]")
         steps.append(Step(index, event, violations))
@@ -565,39 +592,47 @@ def replay(app: Application, policy: Policy, until: datetime) -> Replay:
 
 def advance(ctx: Context, policy: Policy, until: datetime) -> None:
     """Fire every timed transition whose deadline is at or before ``until``, earliest first."""
-    table: Table = policy.table
     for _ in range(len(DEADLINES) * 4):
-        due: tuple[datetime, Transition] | None = None
-        for trigger, deadline_of in DEADLINES.items():
-            for t in table.get((ctx.state, trigger), ()):
-                if not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
-                    continue
-                deadline = deadline_of(ctx)
-                if (
-                    deadline is not None
-                    and deadline <= until
-                    and (due is None or deadline < due[0])
-                ):
-                    due = (deadline, t)
-                break
-        if due is None:
+        due = next_deadline(ctx, policy)
+        if due is None or due[0] > until:
             return
         _enter(ctx, due[1], due[0])
 
 
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
     """The earliest timed transition that will fire from the current state, if any."""
-    table: Table = policy.table
     best: tuple[datetime, Transition] | None = None
-    for trigger, deadline_of in DEADLINES.items():
-        for t in table.get((ctx.state, trigger), ()):
-            if not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
+    for deadline_of, candidates in _timed(policy).get(ctx.state, ()):
+        for t in candidates:
+            if t.conditions and not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
                 continue
             deadline = deadline_of(ctx)
             if deadline is not None and (best is None or deadline < best[0]):
                 best = (deadline, t)
             break
     return best
+
+
+Timed = tuple[tuple[Callable[[Context], datetime | None], tuple[Transition, ...]], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _timed(policy: Policy) -> dict[str, Timed]:
+    """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES.
+
+    Computed once per policy: the replay asks for it before every event.
+    """
+    table: Table = policy.table
+    out: dict[str, Timed] = {}
+    for state in policy.states:
+        found = tuple(
+            (deadline_of, table[(state, trigger)])
+            for trigger, deadline_of in DEADLINES.items()
+            if (state, trigger) in table
+        )
+        if found:
+            out[state] = found
+    return out
 
 
 def _enter(ctx: Context, t: Transition, at: datetime) -> None:
@@ -623,7 +658,7 @@ def recipient(ctx: Context, event: Event | None, to: str | None, path: str) -> s
     if to not in ctx.recipients:
         raise InvalidEvent(
             f"{path}.to" if event is not None else path,
-            f"{to!r} is not an interviewer of this round ({', '.join(ctx.recipients)})",
+            f"{quoted(to)} is not an interviewer of this round ({', '.join(ctx.recipients)})",
         )
     return to
 
@@ -639,9 +674,9 @@ def judge(
     table: Table = policy.table
     candidates = table.get((ctx.state, trigger), ())
     for t in candidates:
-        if all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
             found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
-            return t, tuple(v for v in found if v is not None)
+            return t, tuple([v for v in found if v is not None])
     # No transition from here: the state's silence rule forbids it, and the trigger's own guards
     # say what else stands in the way.
     silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
@@ -691,10 +726,11 @@ def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | Non
 
 def apply(ctx: Context, policy: Policy, event: Event, path: str) -> tuple[Violation, ...]:
     """Apply one event to the context; return the rules it broke (contacts only)."""
-    advance(ctx, policy, event.at)
+    at = _utc(event.at)
+    advance(ctx, policy, at)
     trigger = trigger_of(event)
     kind = TRIGGERS[trigger]
-    if ctx.state in policy.final_states:
+    if policy.states[ctx.state].get("final", False):
         raise InvalidEvent(
             path,
             f"{event.type} after the application closed ({ctx.outcome}) "
@@ -707,15 +743,15 @@ def apply(ctx: Context, policy: Policy, event: Event, path: str) -> tuple[Violat
             raise InvalidEvent(path, "a reply to a rejection, but there is no rejection")
         if trigger == "status_inquiry_sent" and ctx.end is None:
             raise InvalidEvent(path, "a status inquiry before any interview")
-        transition, violations = judge(ctx, policy, trigger, event.at, to)
+        transition, violations = judge(ctx, policy, trigger, at, to)
         _apply(ctx, event, to)
         if transition is not None:
-            _enter(ctx, transition, event.at)
+            _enter(ctx, transition, at)
         return violations
     for t in table.get((ctx.state, trigger), ()):
-        if all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
             _apply(ctx, event, to)
-            _enter(ctx, t, event.at)
+            _enter(ctx, t, at)
             return ()
     raise InvalidEvent(path, _impossible(ctx, trigger))
 
@@ -732,9 +768,10 @@ def _apply(ctx: Context, event: Event, to: str | None) -> None:
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
     cal = ctx.calendar
+    at = _utc(event.at)
     if isinstance(event, Interview):
-        end = event.ends_at or event.at + timedelta(hours=1)
-        ctx.round_at = event.at
+        end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + timedelta(hours=1)
+        ctx.round_at = at
         ctx.end = end
         ctx.recipients = event.interviewers or (COORDINATOR,)
         ctx.thanked = set()
@@ -752,35 +789,35 @@ def _apply(ctx: Context, event: Event, to: str | None) -> None:
         assert to is not None
         (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
     elif isinstance(event, StatusInquirySent):
-        ctx.last_inquiry = event.at
+        ctx.last_inquiry = at
         ctx.unanswered += 1
         ctx.inquiries_in_round += 1
     elif isinstance(event, ReplyReceived):
         ctx.unanswered = 0  # rule ongoing-wait: a reply resets the unanswered count
-        ctx.last_employer = event.at
+        ctx.last_employer = at
         if event.decision_expected_by is not None:
             ctx.opening = cal.date_plus(event.decision_expected_by, n.grace, _NINE)
             ctx.opening_rule = "ongoing-wait"
         else:
-            moved = cal.add(event.at, n.ongoing_wait)
+            moved = cal.add(at, n.ongoing_wait)
             if ctx.opening is None or moved > ctx.opening:
                 ctx.opening, ctx.opening_rule = moved, "ongoing-wait"
-        _quiet(ctx, event.at)
+        _quiet(ctx, at)
     elif isinstance(event, OfferReceived):
         ctx.unanswered = 0
-        ctx.last_employer = event.at
-        ctx.offer_at = event.at
+        ctx.last_employer = at
+        ctx.offer_at = at
         respond_by = event.respond_by
         if respond_by is None:
-            ctx.offer_due = cal.add(event.at, n.offer_due)
+            ctx.offer_due = cal.add(at, n.offer_due)
         elif isinstance(respond_by, datetime):
-            ctx.offer_due = respond_by
+            ctx.offer_due = _utc(respond_by)
         else:
             ctx.offer_due = cal.end_of_day(respond_by)
     elif isinstance(event, RejectionReceived):
         ctx.unanswered = 0
-        ctx.last_employer = event.at
-        ctx.rejection_at = event.at
+        ctx.last_employer = at
+        ctx.rejection_at = at
     elif isinstance(event, RejectionReplySent | OfferAccepted | OfferDeclined | Withdrawn):
         pass
 

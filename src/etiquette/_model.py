@@ -19,9 +19,11 @@ from ._time import (
     _kind,
     check_country,
     check_timezone,
+    fixed_offset,
     format_instant,
     parse_date,
     parse_instant,
+    quoted,
     require_aware,
 )
 
@@ -43,6 +45,27 @@ __all__ = [
 ]
 
 Channel: TypeAlias = Literal["email", "handwritten"]
+
+
+def _fixed(value: datetime) -> datetime:
+    """An aware instant with its zone replaced by its fixed UTC offset (the same instant).
+
+    Values that share a zone's tzinfo compare on the wall clock, and an instant in the hour a
+    DST change repeats compares unequal to any other zone (PEP 495); a fixed offset is exact,
+    and it is all the wire format keeps. An offset with seconds, which RFC 3339 cannot write,
+    becomes UTC. Anything else is left for the validator to refuse.
+    """
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        return value
+    return fixed_offset(value)
+
+
+def _fixed_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _fixed(value)
+
+
+def _fixed_or_date(value: date | datetime | None) -> date | datetime | None:
+    return _fixed(value) if isinstance(value, datetime) else value
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -72,7 +95,7 @@ def _str_tuple(value: Sequence[str]) -> tuple[str, ...]:
 
 @attrs.frozen
 class _Base:
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(converter=_fixed, validator=_aware)
     violations: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=_rule_ids, kw_only=True
     )
@@ -83,7 +106,9 @@ class _Base:
 class Interview(_Base):
     """An interview round: ``at`` it starts, ``ends_at`` it ends (``at`` + 1 h when not given)."""
 
-    ends_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    ends_at: datetime | None = attrs.field(
+        default=None, converter=_fixed_or_none, validator=_aware_or_none
+    )
     interviewers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
     decision_expected_by: date | None = None
     notes: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
@@ -126,7 +151,7 @@ class ReplyReceived(_Base):
 class OfferReceived(_Base):
     """An offer; ``respond_by`` is a date (end of that day, local) or an instant."""
 
-    respond_by: date | datetime | None = None
+    respond_by: date | datetime | None = attrs.field(default=None, converter=_fixed_or_date)
     type: ClassVar[str] = "offer_received"
 
     def __attrs_post_init__(self) -> None:
@@ -238,7 +263,7 @@ def _text_list(value: object, path: str) -> tuple[str, ...]:
 
 def _channel(value: object, path: str) -> str:
     if value not in ("email", "handwritten"):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = quoted(value) if isinstance(value, str) else _kind(value)
         raise InvalidApplication(path, f"expected 'email' or 'handwritten', got {shown}")
     return str(value)
 
@@ -273,7 +298,7 @@ def event_from_dict(data: object, path: str = "event") -> Event:
         raise InvalidApplication(f"{path}.type", "missing; expected one of " + _type_list())
     kind = data["type"]
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
-        shown = repr(kind) if isinstance(kind, str) else _kind(kind)
+        shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
         raise InvalidApplication(
             f"{path}.type", f"unknown event type {shown}; expected one of {_type_list()}"
         )

@@ -19,7 +19,7 @@ import attrs
 import transitions
 
 from ._errors import SpecError
-from ._time import Duration
+from ._time import Duration, quoted
 
 __all__ = ["Policy", "Rule", "load_policy", "policy_from_text"]
 
@@ -167,9 +167,9 @@ def _compile(data: dict[str, Any], where: str) -> Policy:
             raise fail(f"{path}.final", "expected true or false")
         rule = body.get("silence_rule")
         if rule is not None and rule not in RULE_PARAMS:
-            raise fail(f"{path}.silence_rule", f"unknown rule id {rule!r}")
+            raise fail(f"{path}.silence_rule", f"unknown rule id {quoted(rule)}")
     if initial not in states:
-        raise fail("policy.initial", f"unknown state {initial!r}")
+        raise fail("policy.initial", f"unknown state {quoted(initial)}")
 
     rules = _rules(_table(data, "rules", "", fail), fail)
     numbers = _numbers(rules, fail)
@@ -275,7 +275,7 @@ def _clock(value: object, path: str, fail: Any) -> time:
     try:
         return time.fromisoformat(value)
     except ValueError:
-        raise fail(path, f'{value!r} is not a local time "HH:MM"') from None
+        raise fail(path, f'{quoted(value)} is not a local time "HH:MM"') from None
 
 
 _READERS: dict[str, Any] = {"duration": _duration, "count": _count, "clock": _clock}

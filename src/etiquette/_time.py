@@ -8,14 +8,17 @@ DST change skips or repeats.
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
-import holidays
 import pendulum
+
+if TYPE_CHECKING:
+    import holidays
 
 from ._errors import InvalidApplication
 
@@ -43,15 +46,30 @@ def parse_instant(value: object, path: str) -> datetime:
         raise InvalidApplication(path, f"expected an RFC 3339 instant string, got {_kind(value)}")
     if not _INSTANT.fullmatch(value):
         raise InvalidApplication(
-            path, f"{value!r} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
+            path, f"{quoted(value)} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
         )
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidApplication(path, f"{value!r} is not a valid instant: {exc}") from None
+        raise InvalidApplication(path, f"{quoted(value)} is not a valid instant: {exc}") from None
     if parsed.tzinfo is None:
-        raise InvalidApplication(path, f"{value!r} has no UTC offset")
+        raise InvalidApplication(path, f"{quoted(value)} has no UTC offset")
     return parsed
+
+
+def fixed_offset(value: datetime) -> datetime:
+    """The same aware instant as a plain ``datetime`` with a fixed UTC offset.
+
+    A pendulum ``DateTime`` becomes a standard one (its arithmetic differs), a zone becomes its
+    offset at that instant, and an offset with seconds, which RFC 3339 cannot write, becomes UTC.
+    """
+    offset = value.utcoffset()
+    assert offset is not None
+    tz = UTC if offset.seconds % 60 or offset.microseconds else timezone(offset)
+    if type(value) is datetime and isinstance(value.tzinfo, timezone) and value.tzinfo == tz:
+        return value
+    v = value.astimezone(tz)
+    return datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=tz)
 
 
 def require_aware(value: object, path: str) -> datetime:
@@ -68,17 +86,24 @@ def parse_date(value: object, path: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        shown = repr(value) if isinstance(value, str) else _kind(value)
+        shown = quoted(value) if isinstance(value, str) else _kind(value)
         raise InvalidApplication(path, f"expected a date YYYY-MM-DD, got {shown}")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidApplication(path, f"{value!r} is not a valid date: {exc}") from None
+        raise InvalidApplication(path, f"{quoted(value)} is not a valid date: {exc}") from None
 
 
 def format_instant(value: datetime) -> str:
     """RFC 3339 text of an aware instant, keeping its offset."""
     return value.isoformat()
+
+
+def quoted(value: object) -> str:
+    """A value as it is written in messages: strings in double quotes, as in JSON."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
 
 def _kind(value: object) -> str:
@@ -89,7 +114,7 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {quoted(value)}"
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
@@ -149,10 +174,11 @@ class Calendar:
     def add(self, instant: datetime, duration: Duration) -> datetime:
         """``instant`` plus ``duration``; business days keep the local time of day."""
         if duration.unit == "hours":
-            return instant + timedelta(hours=duration.amount)
-        local = self.local(instant)
-        target = self.business_day_after(local.date(), duration.amount)
-        return _at_local(self.timezone, target, local.timetz().replace(tzinfo=None))
+            # elapsed time: on the UTC line, never on a zone's wall clock
+            return instant.astimezone(UTC) + timedelta(hours=duration.amount)
+        local = instant.astimezone(self.tz)
+        target = _business_day_after(self.country, local.date(), duration.amount)
+        return _resolve(self.tz, datetime.combine(target, local.time()))
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
@@ -194,24 +220,32 @@ def _zone(name: str) -> pendulum.Timezone:
 
 @lru_cache(maxsize=65536)
 def _at_local(zone: str, day: date, clock: time) -> datetime:
-    dt = pendulum.datetime(
-        day.year,
-        day.month,
-        day.day,
-        clock.hour,
-        clock.minute,
-        clock.second,
-        clock.microsecond,
-        tz=_zone(zone),
-    )
-    # Computed instants are kept in UTC: comparisons of two values that share a zone's tzinfo
-    # ignore ``fold`` and would misorder the repeated hour of a DST change.
-    u = dt.in_timezone("UTC")
-    return datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=UTC)
+    # Cached: the clocks asked for here are the policy's few (09:00, midnight, the send window).
+    return _resolve(_zone(zone), datetime.combine(day, clock))
+
+
+def _resolve(zone: pendulum.Timezone, wall: datetime) -> datetime:
+    """The UTC instant of the naive local ``wall`` time in ``zone``, resolved as pendulum does.
+
+    A wall time that a DST change skips moves forward by the gap (02:30 -> 03:30); one that it
+    repeats is the later of the two (``fold=1``). Computed instants are kept in UTC: comparisons
+    of two values that share a zone's tzinfo ignore ``fold`` and would misorder the repeated
+    hour of a DST change. (Plain ``zoneinfo`` offsets: pendulum's own constructor, which gives
+    the same instants, costs ten times as much and this is the engine's hottest path.)
+    """
+    after = zone.utcoffset(wall.replace(fold=1))
+    before = zone.utcoffset(wall)
+    assert after is not None
+    assert before is not None
+    if after > before:  # skipped: move forward by the gap
+        wall += after - before
+    return (wall - after).replace(tzinfo=UTC)
 
 
 @lru_cache(maxsize=256)
 def _holidays(country: str) -> holidays.HolidayBase:
+    import holidays  # imported when a country is first used: it takes a tenth of a second
+
     code, _, subdiv = country.partition("-")
     return holidays.country_holidays(code, subdiv=subdiv or None)
 
@@ -241,7 +275,7 @@ def check_timezone(name: object, path: str) -> str:
     try:
         _zone(name)
     except Exception:
-        raise InvalidApplication(path, f"unknown timezone {name!r}") from None
+        raise InvalidApplication(path, f"unknown timezone {quoted(name)}") from None
     return name
 
 
@@ -249,13 +283,30 @@ def check_country(code: object, path: str) -> str:
     """Validate an ISO 3166 country code, optionally with a subdivision (``US-CA``)."""
     if not isinstance(code, str):
         raise InvalidApplication(path, f"expected an ISO 3166 country code, got {_kind(code)}")
-    supported = holidays.list_supported_countries()
     country, sep, subdiv = code.partition("-")
-    if country not in supported:
-        raise InvalidApplication(path, f"unknown country {code!r} (expected an ISO 3166 code)")
-    if sep and subdiv not in supported[country]:
-        raise InvalidApplication(path, f"unknown subdivision {subdiv!r} of {country}")
+    if country not in _country_codes():
+        raise InvalidApplication(
+            path, f"unknown country {quoted(code)} (expected an ISO 3166 code)"
+        )
+    if sep and subdiv not in _subdivisions(country):
+        raise InvalidApplication(path, f"unknown subdivision {quoted(subdiv)} of {country}")
     return code
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    # The codes of ``holidays.list_supported_countries()``, read from the registry: that function
+    # imports every country's module (a fifth of a second), this imports none.
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes())
+
+
+@lru_cache(maxsize=256)
+def _subdivisions(country: str) -> frozenset[str]:
+    import holidays
+
+    return frozenset(getattr(holidays, country).subdivisions)
 
 
 def calendar_for(timezone: str, country: str | None) -> Calendar:

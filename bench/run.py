@@ -1,0 +1,229 @@
+"""The etiquette benchmark: ``python bench/run.py`` (or ``make bench``).
+
+One run, pinned to one core, on a deterministic seeded workload (``bench/workload.py``). It
+prints a Markdown table:
+
+* decisions per second from applications already loaded (``next_actions``);
+* the same for the Machine-per-application pattern (``bench/machine_per_app.py``), and the ratio;
+* the cost per application (load from the wire format + decide) at 10k (best of three passes)
+  and at 1M applications (one pass).
+  The 1M are generated lazily in chunks of 10k, so at most one chunk lives in memory; only the
+  loading and deciding are timed, not the generating;
+* ``etiquette next FILE --jsonl`` end to end (a subprocess, start-up included) against the floor
+  of parsing and dumping the same lines with the stdlib ``json`` in a subprocess of its own;
+* peak memory (resident set) of the ``--jsonl`` runs, at two input sizes, and of this process;
+* the start-up time of ``etiquette next`` on one application (median and best of seven runs).
+
+``--quick`` runs smaller sizes (100k instead of 1M) for a fast look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine_per_app import decide as machine_decide
+from workload import NOW, application, applications
+
+from etiquette import Application, next_action, next_actions
+from etiquette._policy import default_policy
+
+SEED = 2026
+CHUNK = 10_000
+
+
+def _pin_one_core() -> str:
+    """Run this process (and its children) on one core."""
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to one core (cpu {cpu})"
+    return "not pinned (no sched_setaffinity here)"
+
+
+def _best(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _chunks(n: int, seed: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, n, CHUNK):
+        yield [application(seed, i) for i in range(start, min(n, start + CHUNK))]
+
+
+def per_application_cost(n: int, seed: int) -> float:
+    """Seconds per application to load (from the wire format) and decide, over ``n`` apps."""
+    policy = default_policy()
+    spent = 0.0
+    for chunk in _chunks(n, seed):
+        t0 = time.perf_counter()
+        for data in chunk:
+            next_action(Application.from_dict(data), NOW, policy)
+        spent += time.perf_counter() - t0
+    return spent / n
+
+
+def _write_jsonl(path: Path, n: int, seed: int) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for data in applications(n, seed):
+            f.write(json.dumps(data, ensure_ascii=False))
+            f.write("\n")
+
+
+def _run(cmd: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of a subprocess (stdout discarded)."""
+    with (
+        open(stdin or os.devnull, "rb") as src,
+        open(os.devnull, "wb") as sink,
+    ):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=src, stdout=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with status {proc.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+_FLOOR = (
+    "import json, sys\n"
+    "out = sys.stdout\n"
+    "for line in open(sys.argv[1], 'rb'):\n"
+    "    if line.strip():\n"
+    "        out.write(json.dumps(json.loads(line), ensure_ascii=False, separators=(',', ':')))\n"
+    "        out.write('\\n')\n"
+)
+
+
+def _etiquette() -> list[str]:
+    script = Path(sys.executable).parent / "etiquette"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "etiquette"]
+
+
+def _machine_info(pinned: str) -> list[str]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"CPU: {model or platform.processor() or 'unknown'}, {os.cpu_count()} cores; {pinned}",
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.machine()}",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100k instead of 1M applications")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    big = 100_000 if args.quick else 1_000_000
+    small = 10_000
+    pinned = _pin_one_core()
+    policy = default_policy()
+
+    print(f"workload: seed {args.seed}, decisions as of {NOW.isoformat()}", file=sys.stderr)
+    engine_rate, machine_rate = _throughputs(small, args.seed, policy)
+    agree = _agreement(args.seed, policy)
+
+    print("per-application cost at 10k and at scale...", file=sys.stderr)
+    cost_small = min(per_application_cost(small, args.seed) for _ in range(3))
+    cost_big = per_application_cost(big, args.seed)
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print("--jsonl end to end...", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        lines_small, lines_big = 20_000, (100_000 if args.quick else 200_000)
+        small_file, big_file = Path(tmp) / "small.jsonl", Path(tmp) / "big.jsonl"
+        _write_jsonl(small_file, lines_small, args.seed)
+        _write_jsonl(big_file, lines_big, args.seed + 1)
+        now = ["--now", NOW.isoformat()]
+        cli = [*_etiquette(), "next"]
+        t_jsonl, rss_small = _run([*cli, str(small_file), "--jsonl", *now])
+        t_floor, _ = _run([sys.executable, "-c", _FLOOR, str(small_file)])
+        t_jsonl_big, rss_big = _run([*cli, "-", "--jsonl", *now], stdin=big_file)
+        one = Path(tmp) / "one.json"
+        one.write_text(json.dumps(application(args.seed, 7)), encoding="utf-8")
+        starts = [_run([*cli, str(one), *now])[0] for _ in range(7)]
+
+    rows = [
+        ("decisions/s, loaded applications (next_actions)", f"{engine_rate:,.0f}"),
+        ("decisions/s, Machine per application", f"{machine_rate:,.0f}"),
+        ("ratio (target ≥ 25x)", f"{engine_rate / machine_rate:.1f}x"),
+        ("  same action as next_action (Machine per application)", f"{agree:.2%}"),
+        ("µs per application, load + decide, 10k", f"{cost_small * 1e6:.1f}"),
+        (f"µs per application, load + decide, {big:,}", f"{cost_big * 1e6:.1f}"),
+        (f"{big:,} vs 10k (target ≤ 1.25x)", f"{cost_big / cost_small:.2f}x"),
+        (f"--jsonl end to end, {lines_small:,} lines (s)", f"{t_jsonl:.2f}"),
+        (f"json parse+dump floor, {lines_small:,} lines (s)", f"{t_floor:.2f}"),
+        ("--jsonl vs floor (target ≤ 5x)", f"{t_jsonl / t_floor:.1f}x"),
+        (
+            f"--jsonl lines/s ({lines_small:,} from a file; {lines_big:,} from stdin)",
+            f"{lines_small / t_jsonl:,.0f}; {lines_big / t_jsonl_big:,.0f}",
+        ),
+        (
+            f"--jsonl peak memory, {lines_small:,} / {lines_big:,} lines (MB, target < 200)",
+            f"{rss_small:.0f} / {rss_big:.0f}",
+        ),
+        (f"benchmark process peak memory, after {big:,} (MB)", f"{peak_self:.0f}"),
+        (
+            "etiquette next, one application, median (best) of 7 (s, target < 0.3)",
+            f"{statistics.median(starts):.3f} ({min(starts):.3f})",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print()
+    for line in _machine_info(pinned):
+        print(line)
+    print()
+    print(f"| {'measure':<{width}} | value |")
+    print(f"|{'-' * (width + 2)}|------:|")
+    for name, value in rows:
+        print(f"| {name:<{width}} | {value} |")
+
+
+def _throughputs(n: int, seed: int, policy: Any) -> tuple[float, float]:
+    """Decisions per second of next_actions and of the Machine-per-application pattern."""
+    apps = [Application.from_dict(d) for d in applications(n, seed)]
+    list(next_actions(apps, NOW, policy))  # warm the calendar caches, as a long run would
+    t_engine = _best(lambda: list(next_actions(apps, NOW, policy)), 3)
+    t_machine = _best(lambda: [machine_decide(a, NOW, policy) for a in apps], 1)
+    return len(apps) / t_engine, len(apps) / t_machine
+
+
+def _agreement(seed: int, policy: Any, n: int = 2000) -> float:
+    """The share of applications where both approaches give the same state, action, recipients."""
+    same = 0
+    for data in applications(n, seed):
+        app = Application.from_dict(data)
+        d = next_action(app, NOW, policy)
+        same += machine_decide(app, NOW, policy) == (d.state, d.action, d.to)
+    return same / n
+
+
+if __name__ == "__main__":
+    main()

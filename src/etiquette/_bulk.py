@@ -1,0 +1,180 @@
+"""Bulk evaluation: many applications, one ``now``, in constant memory.
+
+:func:`next_actions` is :func:`etiquette.next_action` over an iterable of applications; it is
+lazy, so a million applications stream through it without ever being held at once.
+:func:`run_jsonl` is ``etiquette next FILE --jsonl``: one application per input line, one
+decision per output line, written as soon as it is decided.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from ._decisions import Decision, next_action
+from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
+from ._model import Application
+from ._policy import Policy, default_policy
+from ._time import require_aware
+
+__all__ = ["next_actions", "run_jsonl"]
+
+
+def next_actions(
+    apps: Iterable[Application], now: datetime, policy: Policy | None = None
+) -> Iterator[Decision]:
+    """The decision of each application of ``apps`` as of ``now``, lazily, in order.
+
+    Each decision is exactly ``next_action(app, now, policy)``. The result is an iterator: it
+    reads one application, yields its decision and keeps nothing, so any number of applications
+    (a generator reading a database, a file) stream through it in constant memory; wrap it in
+    ``list()`` to keep them all. ``now`` and ``policy`` are checked at the call, before any
+    application is read. An application whose history cannot have happened raises
+    :class:`InvalidEvent` when it is reached, its path prefixed by its position
+    (``[41].events[2]``); the decisions yielded before it stand.
+    """
+    now = require_aware(now, "now")
+    chosen = policy or default_policy()
+    return _decisions(apps, now, chosen)
+
+
+def _decisions(apps: Iterable[Application], now: datetime, policy: Policy) -> Iterator[Decision]:
+    for i, app in enumerate(apps):
+        try:
+            yield next_action(app, now, policy)
+        except InvalidEvent as exc:
+            raise InvalidEvent(_at(f"[{i}]", exc.path), exc.why) from None
+        except InvalidApplication as exc:
+            raise InvalidApplication(_at(f"[{i}]", exc.path), exc.why) from None
+
+
+def _at(prefix: str, path: str) -> str:
+    if not path:
+        return prefix
+    return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
+
+
+class LineError(EtiquetteError):
+    """A bad line of a JSON Lines input: ``line N: <path>: <why>``."""
+
+    def __init__(self, line: int, error: InvalidApplication | InvalidEvent) -> None:
+        self.line = line
+        self.path = error.path
+        self.why = error.why
+        where = f"line {line}: {error.path}" if error.path else f"line {line}"
+        super().__init__(f"{where}: {error.why}")
+
+
+def run_jsonl(
+    source: Iterable[bytes],
+    out: IO[str],
+    now: datetime,
+    policy: Policy | None = None,
+    *,
+    progress: IO[str] | None = None,
+    total: int | None = None,
+) -> int:
+    """Decide each application of a JSON Lines stream; write one decision per line to ``out``.
+
+    Lines holding only whitespace are skipped (they still count in line numbers). The first bad
+    line raises :class:`LineError` naming its 1-based line number; the decisions of the lines
+    before it have already been written. With ``progress`` (a terminal), a progress line is
+    redrawn on it; ``total`` is the input's size in bytes, when known. Returns the number of
+    decisions written.
+    """
+    chosen = policy or default_policy()
+    now = require_aware(now, "now")
+    bar = _Progress(progress, total) if progress is not None else None
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    written = 0
+    number = 0
+    for number, line in enumerate(source, start=1):
+        if bar is not None:
+            bar.advance(len(line), written)
+        if not line.strip():
+            continue
+        try:
+            data = _loads(line)
+            app = Application.from_dict(data)
+            decision = next_action(app, now, chosen)
+        except (InvalidApplication, InvalidEvent) as exc:
+            out.flush()
+            if bar is not None:
+                bar.close(written)
+            raise LineError(number, exc) from None
+        out.write(dumps(decision.to_dict()))
+        out.write("\n")
+        written += 1
+    if bar is not None:
+        bar.close(written)
+    return written
+
+
+def _loads(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidApplication(f"column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidApplication("", f"invalid JSON: not UTF-8 text ({exc.reason})") from None
+
+
+def size_of(source: IO[bytes] | None) -> int | None:
+    """The size in bytes of a regular file behind ``source``, else None (a pipe, a terminal)."""
+    if source is None:
+        return None
+    try:
+        st = os.fstat(source.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    import stat
+
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def wants_progress(stream: Any = None) -> bool:
+    """Whether to draw a progress bar: only when stderr is a terminal."""
+    stream = sys.stderr if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A one-line progress bar redrawn at most a few times a second."""
+
+    def __init__(self, stream: IO[str], total: int | None) -> None:
+        self.stream = stream
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.next_draw = self.started + 0.2
+
+    def advance(self, nbytes: int, decisions: int) -> None:
+        self.done += nbytes
+        if decisions & 255 == 0:
+            now = time.monotonic()
+            if now >= self.next_draw:
+                self.next_draw = now + 0.2
+                self._draw(decisions, now)
+
+    def _draw(self, decisions: int, now: float) -> None:
+        rate = decisions / max(now - self.started, 1e-9)
+        text = f"{decisions:,} decisions, {rate:,.0f}/s"
+        if self.total:
+            share = min(self.done / self.total, 1.0)
+            filled = int(share * 30)
+            text = f"[{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}  {text}"
+        self.stream.write(f"\r{text}\033[K")
+        self.stream.flush()
+
+    def close(self, decisions: int) -> None:
+        self._draw(decisions, time.monotonic())
+        self.stream.write("\n")
+        self.stream.flush()

@@ -1,0 +1,308 @@
+"""Bulk paths: ``next_actions`` and ``etiquette next FILE --jsonl``.
+
+Both must give exactly the decisions of ``next_action`` one application at a time, stream (one
+application in, one decision out, nothing held back), and report a bad application by its place.
+Nothing here is timed: throughput and memory are the benchmark's business (``bench/run.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etiquette import (
+    Application,
+    Decision,
+    InvalidApplication,
+    InvalidEvent,
+    next_action,
+    next_actions,
+)
+from etiquette._bulk import LineError, run_jsonl, wants_progress
+from etiquette._cli import main
+from etiquette._policy import policy_from_text
+
+from . import strategies as s
+
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+ACME: dict[str, Any] = {
+    "id": "acme-backend-1",
+    "timezone": "America/New_York",
+    "country": "US",
+    "events": [
+        {
+            "type": "interview",
+            "at": "2026-11-23T10:00:00-05:00",
+            "interviewers": ["Ana Ruiz", "Bo Chen"],
+            "decision_expected_by": "2026-12-04",
+        },
+        {"type": "thank_you_sent", "at": "2026-11-23T15:00:00-05:00", "to": "Ana Ruiz"},
+    ],
+}
+GLOBEX: dict[str, Any] = {
+    "id": "globex-sre",
+    "timezone": "Europe/Berlin",
+    "country": "DE",
+    "events": [
+        {"type": "interview", "at": "2026-11-10T14:00:00+01:00"},
+        {"type": "rejection_received", "at": "2026-11-30T09:00:00+01:00"},
+    ],
+}
+TOKYO: dict[str, Any] = {"id": "tokyo-1", "timezone": "Asia/Tokyo", "events": []}
+# a history that cannot have happened: a gracious reply with no rejection
+IMPOSSIBLE: dict[str, Any] = {
+    "id": "initech-1",
+    "events": [
+        {"type": "interview", "at": "2026-11-02T10:00:00Z"},
+        {"type": "rejection_reply_sent", "at": "2026-11-05T10:00:00Z"},
+    ],
+}
+
+
+def _apps(*data: dict[str, Any]) -> list[Application]:
+    return [Application.from_dict(d) for d in data]
+
+
+# --- next_actions -------------------------------------------------------------------------------
+
+
+@given(apps=st.lists(s.histories(shuffle=True), max_size=4), data=st.data())
+def test_next_actions_gives_exactly_next_action_one_by_one(
+    apps: list[Application], data: st.DataObject
+) -> None:
+    now = data.draw(s.instants_around(apps[0]) if apps else s.instants())
+    bulk = list(next_actions(apps, now))
+    single = [next_action(app, now) for app in apps]
+    assert bulk == single
+    assert [d.to_dict() for d in bulk] == [d.to_dict() for d in single]
+
+
+@given(app=s.histories(), data=st.data())
+def test_next_actions_over_one_application_many_times_is_stable(
+    app: Application, data: st.DataObject
+) -> None:
+    # a bulk run shares caches between applications; repeating one must not drift
+    now = data.draw(s.instants_around(app))
+    first, *rest = next_actions([app] * 3, now)
+    assert first == next_action(app, now)
+    assert rest == [first, first]
+
+
+def test_next_actions_with_a_policy_of_ones_own() -> None:
+    text = Path(__file__).parents[1].joinpath("specs", "default.toml").read_text("utf-8")
+    strict = policy_from_text(text.replace("max_unanswered = 2", "max_unanswered = 1"), "mine")
+    apps = _apps(ACME, GLOBEX, TOKYO)
+    later = NOW + timedelta(days=20)
+    assert list(next_actions(apps, later, strict)) == [next_action(a, later, strict) for a in apps]
+
+
+def test_next_actions_is_lazy_one_application_at_a_time() -> None:
+    pulled: list[str] = []
+
+    def source() -> Iterator[Application]:
+        for app in _apps(ACME, GLOBEX, TOKYO):
+            pulled.append(app.id)
+            yield app
+
+    decisions = next_actions(source(), NOW)
+    assert pulled == []  # nothing read before the first decision is asked for
+    first = next(decisions)
+    assert first.application == "acme-backend-1"
+    assert pulled == ["acme-backend-1"]
+    assert [d.application for d in decisions] == ["globex-sre", "tokyo-1"]
+
+
+def test_next_actions_checks_now_at_the_call() -> None:
+    def never() -> Iterator[Application]:
+        raise AssertionError("no application may be read")
+        yield  # pragma: no cover
+
+    with pytest.raises(InvalidApplication) as caught:
+        next_actions(never(), datetime(2026, 12, 1, 14, 0))  # naive
+    assert caught.value.path == "now"
+
+
+def test_next_actions_names_the_position_of_an_impossible_history() -> None:
+    apps = _apps(ACME, IMPOSSIBLE, GLOBEX)
+    with pytest.raises(InvalidEvent) as alone:
+        next_action(apps[1], NOW)
+    decisions = next_actions(apps, NOW)
+    assert next(decisions) == next_action(apps[0], NOW)  # the one before stands
+    with pytest.raises(InvalidEvent) as caught:
+        next(decisions)
+    assert caught.value.path == f"[1].{alone.value.path}"
+    assert caught.value.why == alone.value.why
+
+
+def test_next_actions_returns_decisions() -> None:
+    assert all(isinstance(d, Decision) for d in next_actions(_apps(ACME, TOKYO), NOW))
+    assert list(next_actions([], NOW)) == []
+
+
+# --- --jsonl ------------------------------------------------------------------------------------
+
+Run = tuple[int, str, str]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the CLI in-process: ``cli(args, stdin=None) -> (status, stdout, stderr)``."""
+
+    def run(args: Sequence[str], stdin: str | None = None) -> Run:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # argparse
+            status = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def _lines(*data: dict[str, Any] | str) -> str:
+    return "".join((d if isinstance(d, str) else json.dumps(d)) + "\n" for d in data)
+
+
+def _expected(*data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [next_action(Application.from_dict(d), NOW).to_dict() for d in data]
+
+
+def _decisions(out: str) -> list[dict[str, Any]]:
+    assert out.endswith("\n") or out == ""
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_jsonl_gives_one_decision_per_line_in_order(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    path.write_text(_lines(ACME, GLOBEX, TOKYO), encoding="utf-8")
+    status, out, err = cli(["next", str(path), "--jsonl", "--now", NOW.isoformat()])
+    assert (status, err) == (0, "")
+    assert _decisions(out) == _expected(ACME, GLOBEX, TOKYO)
+    assert all("\n" not in line for line in out.splitlines())  # one line each, compact
+
+
+def test_jsonl_reads_stdin(cli: Any) -> None:
+    stdin = _lines(GLOBEX, ACME)
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert (status, err) == (0, "")
+    assert _decisions(out) == _expected(GLOBEX, ACME)
+
+
+def test_jsonl_skips_blank_lines_but_counts_them(cli: Any) -> None:
+    stdin = "\n" + _lines(ACME) + "   \n\n" + _lines(TOKYO) + "\n"
+    status, out, _ = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert status == 0
+    assert _decisions(out) == _expected(ACME, TOKYO)
+    # line numbers are those of the file, blank lines included
+    bad = "\n\n" + _lines({"id": "x", "events": [{"type": "interview"}]})
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=bad)
+    assert (status, out) == (2, "")
+    assert err == "error: line 3: events[0].at: missing; expected an RFC 3339 instant\n"
+
+
+def test_jsonl_empty_input_gives_no_output(cli: Any) -> None:
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin="")
+    assert (status, out, err) == (0, "", "")
+
+
+def test_jsonl_bad_line_stops_with_status_2_after_the_lines_before_it(cli: Any) -> None:
+    naive = {"id": "n", "events": [{"type": "interview", "at": "2026-11-23T10:00"}]}
+    stdin = _lines(ACME, GLOBEX, naive, TOKYO)
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert status == 2
+    assert _decisions(out) == _expected(ACME, GLOBEX)  # written before the bad line; none after
+    assert err == 'error: line 3: events[0].at: "2026-11-23T10:00" has no UTC offset\n'
+
+
+def test_jsonl_invalid_json_names_the_line_and_column(cli: Any) -> None:
+    stdin = _lines(ACME, '{"id": "broken", ')
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert status == 2
+    assert _decisions(out) == _expected(ACME)
+    assert err.startswith("error: line 2: column ")
+    assert "invalid JSON" in err
+    assert err.count("\n") == 1
+
+
+def test_jsonl_impossible_history_names_the_line_and_event(cli: Any) -> None:
+    stdin = _lines(TOKYO, IMPOSSIBLE)
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert status == 2
+    assert _decisions(out) == _expected(TOKYO)
+    assert err == ("error: line 2: events[1]: a reply to a rejection, but there is no rejection\n")
+
+
+def test_jsonl_a_line_that_is_not_an_application(cli: Any) -> None:
+    status, _, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin="[1, 2]\n")
+    assert status == 2
+    assert err == "error: line 1: expected an application object, got a list\n"
+
+
+def test_jsonl_missing_file(cli: Any, tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.jsonl")
+    status, out, err = cli(["next", missing, "--jsonl", "--now", NOW.isoformat()])
+    assert (status, out) == (2, "")
+    assert err.startswith(f"error: {missing}: cannot read")
+
+
+def test_jsonl_streams_each_decision_before_reading_the_next_line() -> None:
+    out = io.StringIO()
+    data = [ACME, GLOBEX, TOKYO]
+
+    def source() -> Iterator[bytes]:
+        for i, d in enumerate(data):
+            assert out.getvalue().count("\n") == i  # every line so far is already answered
+            yield json.dumps(d).encode()
+
+    assert run_jsonl(source(), out, NOW) == 3
+    assert _decisions(out.getvalue()) == _expected(*data)
+
+
+def test_jsonl_line_error_keeps_the_field_path() -> None:
+    with pytest.raises(LineError) as caught:
+        run_jsonl([b"\n", b'{"id": "a", "timezone": "Mars/Olympus"}\n'], io.StringIO(), NOW)
+    assert (caught.value.line, caught.value.path) == (2, "timezone")
+
+
+# --- the progress bar ---------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    assert wants_progress(_Terminal()) is True
+    assert wants_progress(io.StringIO()) is False
+
+
+def test_progress_bar_draws_on_its_stream_and_never_on_stdout() -> None:
+    out, bar = io.StringIO(), _Terminal()
+    lines = [json.dumps(d).encode() + b"\n" for d in (ACME, GLOBEX, TOKYO)]
+    run_jsonl(lines, out, NOW, progress=bar, total=sum(map(len, lines)))
+    assert _decisions(out.getvalue()) == _expected(ACME, GLOBEX, TOKYO)
+    drawn = bar.getvalue()
+    assert drawn.startswith("\r")
+    assert drawn.endswith("\n")
+    assert "3 decisions" in drawn
+    assert "100%" in drawn
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    path.write_text(_lines(ACME, GLOBEX), encoding="utf-8")
+    status, _, err = cli(["next", str(path), "--jsonl", "--now", NOW.isoformat()])
+    assert (status, err) == (0, "")

@@ -1,0 +1,462 @@
+"""The command line (contract §7): ``next``, ``check``, ``demo``, and bad input of every kind.
+
+Most tests call ``etiquette._cli.main`` in-process; one runs ``python -m etiquette`` for real.
+Bad input always exits with status 2 and exactly one line on stderr, ``error: …``, naming the
+problem and its place; never a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from etiquette._cli import main
+
+from .test_api import CONTRACT_DECISION
+
+Run = tuple[int, str, str]
+
+INTERVIEW = {
+    "type": "interview",
+    "at": "2026-11-23T10:00:00-05:00",
+    "ends_at": "2026-11-23T11:00:00-05:00",
+    "interviewers": ["Ana Ruiz", "Bo Chen"],
+    "decision_expected_by": "2026-12-04",
+}
+ACME: dict[str, Any] = {
+    "id": "acme-backend-1",
+    "company": "Acme",
+    "role": "Backend Engineer",
+    "timezone": "America/New_York",
+    "country": "US",
+    "events": [
+        INTERVIEW,
+        {"type": "thank_you_sent", "at": "2026-11-23T15:00:00-05:00", "to": "Ana Ruiz"},
+    ],
+}
+WITHDRAWN: dict[str, Any] = {
+    "id": "globex-sre",
+    "timezone": "Europe/Berlin",
+    "country": "DE",
+    "events": [
+        {"type": "interview", "at": "2026-11-20T14:00:00+01:00"},
+        {"type": "withdrawn", "at": "2026-11-21T09:00:00+01:00"},
+    ],
+}
+NOW = "2026-11-24T14:00:00Z"  # Tue 09:00 in New York
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the CLI in-process: ``cli(args, stdin=None) -> (status, stdout, stderr)``."""
+
+    def run(args: Sequence[str], stdin: str | None = None) -> Run:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # argparse
+            status = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def write(tmp_path: Path, data: object, name: str = "app.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def one_error_line(err: str) -> str:
+    """The single ``error: …`` line of stderr (fails if there is anything else)."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert err.endswith("\n")
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+# --- next ---------------------------------------------------------------------------------------
+
+
+def test_next_prints_the_decision_as_text(cli: Any, tmp_path: Path) -> None:
+    status, out, err = cli(["next", write(tmp_path, ACME), "--now", NOW])
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("acme-backend-1")
+    assert "Acme" in lines[0]
+    fields = {}
+    columns = set()
+    for line in lines[1:]:
+        match = re.match(r"^  (\S+(?: \S+)*) {2,}(?=\S)", line)
+        assert match, line
+        fields[match.group(1)] = line[match.end() :]
+        columns.add(match.end())
+    assert len(columns) == 1, "the values are aligned in one column"
+    # times in the application's timezone, with the weekday
+    assert fields["as of"] == "Tue 2026-11-24 09:00 EST"
+    assert fields["state"] == "interviewed"
+    assert fields["action"] == "send_thank_you → Bo Chen"
+    assert fields["due by"] == "Tue 2026-11-24 11:00 EST"
+    assert fields["rule"] == "thank-you-24h"
+    assert "Bo Chen" in fields["why"]
+    assert "Tue 2026-12-08 09:00 EST" in fields["blocked"]
+
+
+def test_next_json_prints_the_wire_format(cli: Any, tmp_path: Path) -> None:
+    status, out, err = cli(["next", write(tmp_path, ACME), "--now", NOW, "--json"])
+    assert (status, err) == (0, "")
+    assert json.loads(out) == CONTRACT_DECISION
+
+
+def test_next_takes_a_list_of_applications(cli: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, [ACME, WITHDRAWN])
+    status, out, err = cli(["next", path, "--now", NOW, "--json"])
+    assert (status, err) == (0, "")
+    first, second = json.loads(out)
+    assert first == CONTRACT_DECISION
+    assert (second["application"], second["action"], second["outcome"]) == (
+        "globex-sre",
+        "none",
+        "withdrawn",
+    )
+    assert second["as_of"] == "2026-11-24T15:00:00+01:00"  # in the application's timezone
+
+    status, text, err = cli(["next", path, "--now", NOW])
+    assert (status, err) == (0, "")
+    blocks = text.split("\n\n")
+    assert len(blocks) == 2
+    assert blocks[0].startswith("acme-backend-1")
+    assert blocks[1].startswith("globex-sre")
+    assert "Tue 2026-11-24 15:00 CET" in blocks[1]
+
+
+def test_a_list_of_one_stays_a_list(cli: Any, tmp_path: Path) -> None:
+    status, out, _ = cli(["next", write(tmp_path, [ACME]), "--now", NOW, "--json"])
+    assert status == 0
+    assert json.loads(out) == [CONTRACT_DECISION]
+
+
+def test_next_reads_stdin(cli: Any) -> None:
+    status, out, err = cli(["next", "-", "--now", NOW, "--json"], stdin=json.dumps(ACME))
+    assert (status, err) == (0, "")
+    assert json.loads(out) == CONTRACT_DECISION
+
+
+def test_next_defaults_now_to_the_current_time(cli: Any, tmp_path: Path) -> None:
+    # closed in the past: the decision is the same whatever the current time
+    status, out, err = cli(["next", write(tmp_path, WITHDRAWN), "--json"])
+    assert (status, err) == (0, "")
+    assert json.loads(out)["outcome"] == "withdrawn"
+
+
+def test_next_with_a_policy_file(cli: Any, tmp_path: Path) -> None:
+    spec = Path(__file__).resolve().parents[1] / "specs" / "default.toml"
+    text = spec.read_text(encoding="utf-8").replace("due = { hours = 24 }", "due = { hours = 48 }")
+    policy = tmp_path / "patient.toml"
+    policy.write_text(text, encoding="utf-8")
+    status, out, err = cli(
+        ["next", write(tmp_path, ACME), "--now", NOW, "--json", "--policy", str(policy)]
+    )
+    assert (status, err) == (0, "")
+    assert json.loads(out)["due_by"] == "2026-11-25T11:00:00-05:00"
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def test_check_exits_1_when_refused(cli: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, ACME)
+    status, out, err = cli(
+        ["check", path, "send_status_inquiry", "--at", "2026-12-01T10:00:00-05:00"]
+    )
+    assert (status, err) == (1, "")
+    assert out.startswith("refused")
+    assert "inquiry-after-timeline" in out
+    assert "Tue 2026-12-08 09:00" in out  # from when it would be allowed, local time
+
+
+def test_check_exits_0_when_allowed(cli: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, ACME)
+    status, out, err = cli(
+        ["check", path, "send_status_inquiry", "--at", "2026-12-08T09:00:00-05:00"]
+    )
+    assert (status, err) == (0, "")
+    assert out.startswith("allowed")
+
+
+def test_check_json_and_to(cli: Any, tmp_path: Path) -> None:
+    path = write(tmp_path, ACME)
+    args = ["check", path, "send_thank_you", "--at", "2026-11-23T16:00:00-05:00", "--json"]
+    status, out, _ = cli([*args, "--to", "Ana Ruiz"])
+    assert status == 1
+    verdict = json.loads(out)
+    assert verdict["allowed"] is False
+    assert [v["rule"] for v in verdict["violations"]] == ["thank-you-24h"]
+    assert verdict["violations"][0]["allowed_from"] is None
+    status, out, _ = cli([*args, "--to", "Bo Chen"])
+    assert status == 0
+    assert json.loads(out) == {
+        "allowed": True,
+        "action": "send_thank_you",
+        "at": "2026-11-23T16:00:00-05:00",
+        "violations": [],
+    }
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_plays_a_whole_life(cli: Any) -> None:
+    status, out, err = cli(["demo"])
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("when"))
+    start = lines[header].index("state")
+    states = []
+    for line in lines[header + 1 :]:
+        word = line[start:].split(" ", 1)[0] if len(line) > start else ""
+        if word and not line[start:].startswith(" "):
+            states.append(word)
+    for state in ("interviewed", "thanked", "awaiting", "inquired", "rejected", "closed"):
+        assert state in states, (state, states)
+    assert states[0] == "interviewed"
+    assert states[-1] == "closed"
+
+
+# --- python -m etiquette --------------------------------------------------------------------------
+
+
+def test_python_m_etiquette(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "etiquette", "next", write(tmp_path, ACME), "--now", NOW, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout) == CONTRACT_DECISION
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def naive_inquiry() -> dict[str, Any]:
+    bad: dict[str, Any] = copy.deepcopy(ACME)
+    bad["events"].append({"type": "status_inquiry_sent", "at": "2026-11-23T10:00"})
+    return bad
+
+
+def impossible_second() -> list[dict[str, Any]]:
+    early = {
+        "id": "initech-42",
+        "events": [
+            {"type": "thank_you_sent", "at": "2026-11-20T10:00:00Z"},
+            {"type": "interview", "at": "2026-11-23T10:00:00Z"},
+        ],
+    }
+    return [ACME, early]
+
+
+def naive_in_second() -> list[dict[str, Any]]:
+    second = copy.deepcopy(WITHDRAWN)
+    second["events"][0]["at"] = "2026-11-20T14:00:00"
+    return [ACME, second]
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "stdin", "words"),
+    [
+        pytest.param(
+            None, ["next", "{missing}"], None, ("nowhere.json", "cannot read"), id="missing-file"
+        ),
+        pytest.param(None, ["next", "{folder}"], None, ("cannot read",), id="folder"),
+        pytest.param(
+            "{", ["next", "{file}"], None, ("app.json", "invalid JSON", "line 1"), id="invalid-json"
+        ),
+        pytest.param(b"\xff\xfe{}", ["next", "{file}"], None, ("app.json",), id="not-utf-8"),
+        pytest.param(None, ["next", "-"], "", ("invalid JSON",), id="empty-stdin"),
+        pytest.param(
+            ACME,
+            ["next", "{file}", "--now", "2026-11-24T09:00:00"],
+            None,
+            ("--now", "UTC offset"),
+            id="naive-now",
+        ),
+        pytest.param(
+            ACME,
+            ["next", "{file}", "--now", "tomorrow"],
+            None,
+            ("--now", "RFC 3339"),
+            id="garbage-now",
+        ),
+        pytest.param(
+            ACME,
+            ["check", "{file}", "send_status_inquiry", "--at", "2026-12-08"],
+            None,
+            ("--at",),
+            id="date-for-at",
+        ),
+        pytest.param(
+            naive_inquiry(),
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("events[2].at", "UTC offset"),
+            id="naive-event",
+        ),
+        pytest.param(
+            {**ACME, "timezone": "Mars/Olympus_Mons"},
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("timezone", "Mars/Olympus_Mons"),
+            id="unknown-timezone",
+        ),
+        pytest.param(
+            {**ACME, "colour": "blue"},
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("colour", "unknown field"),
+            id="unknown-field",
+        ),
+        pytest.param(
+            impossible_second(),
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("[1].events[0]", "interview"),
+            id="impossible-in-list",
+        ),
+        pytest.param(
+            naive_in_second(),
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("[1].events[0].at",),
+            id="naive-in-list",
+        ),
+        pytest.param(
+            [ACME, 42],
+            ["next", "{file}", "--now", NOW],
+            None,
+            ("[1]", "application object"),
+            id="number-in-list",
+        ),
+        pytest.param(
+            [ACME],
+            ["check", "{file}", "send_status_inquiry", "--at", NOW],
+            None,
+            ("list",),
+            id="check-a-list",
+        ),
+        pytest.param(
+            ACME,
+            ["check", "{file}", "send_thank_you", "--at", NOW, "--to", "Cy Diaz"],
+            None,
+            ("Cy Diaz",),
+            id="check-to-a-stranger",
+        ),
+        pytest.param(
+            ACME,
+            ["next", "{file}", "--now", NOW, "--policy", "{bad_policy}"],
+            None,
+            ("bad.toml", "rules.thank-you-24h.due.hours", "positive"),
+            id="bad-policy",
+        ),
+        pytest.param(
+            ACME,
+            ["next", "{file}", "--now", NOW, "--policy", "{missing}"],
+            None,
+            ("nowhere.json", "cannot read"),
+            id="missing-policy",
+        ),
+        pytest.param(
+            None, ["demo", "--policy", "{bad_policy}"], None, ("bad.toml",), id="demo-bad-policy"
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_error_line(
+    cli: Any,
+    tmp_path: Path,
+    make: object,
+    args: list[str],
+    stdin: str | None,
+    words: tuple[str, ...],
+) -> None:
+    file = tmp_path / "app.json"
+    if isinstance(make, bytes):
+        file.write_bytes(make)
+    elif isinstance(make, str):
+        file.write_text(make, encoding="utf-8")
+    elif make is not None:
+        write(tmp_path, make)
+    spec = Path(__file__).resolve().parents[1] / "specs" / "default.toml"
+    bad_policy = tmp_path / "bad.toml"
+    bad_policy.write_text(
+        spec.read_text(encoding="utf-8").replace("due = { hours = 24 }", "due = { hours = 0 }"),
+        encoding="utf-8",
+    )
+    places = {
+        "file": str(file),
+        "missing": str(tmp_path / "nowhere.json"),
+        "folder": str(tmp_path),
+        "bad_policy": str(bad_policy),
+    }
+    status, out, err = cli([arg.format(**places) for arg in args], stdin=stdin)
+    assert status == 2
+    assert out == ""
+    line = one_error_line(err)
+    for word in words:
+        assert word in line, (word, line)
+
+
+def test_the_contract_example_error_line(cli: Any, tmp_path: Path) -> None:
+    status, _, err = cli(["next", write(tmp_path, naive_inquiry()), "--now", NOW])
+    assert status == 2
+    assert err == 'error: events[2].at: "2026-11-23T10:00" has no UTC offset\n'
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "app.json", "send_flowers"],
+        ["next"],
+        ["snooze"],
+        [],
+        ["next", "app.json", "--later"],
+    ],
+    ids=[
+        "unknown-action",
+        "missing-file-argument",
+        "unknown-command",
+        "no-command",
+        "unknown-option",
+    ],
+)
+def test_usage_errors_exit_2_with_one_error_line(cli: Any, args: list[str]) -> None:
+    status, _, err = cli(args)
+    assert status == 2
+    one_error_line(err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "app.json", "send_flowers"], ["next"], ["snooze"]],
+    ids=["unknown-action", "missing-file-argument", "unknown-command"],
+)
+def test_usage_errors_exit_2_without_a_traceback(cli: Any, args: list[str]) -> None:
+    status, out, err = cli(args)
+    assert status == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("error: ")

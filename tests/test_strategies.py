@@ -1,0 +1,366 @@
+"""The strategies of ``tests/strategies.py`` tested themselves.
+
+Every value they draw must be valid (aware instants, wire-format values that ``from_dict``
+accepts back, histories that start with an interview and can happen), and every kind of value
+the other tests rely on must be reachable: ``hypothesis.find`` shows one of each.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import pendulum
+import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
+
+from etiquette import (
+    Application,
+    Event,
+    Interview,
+    OfferReceived,
+    ThankYouSent,
+    next_action,
+)
+
+from . import strategies as s
+
+T = TypeVar("T")
+
+#: Settings for ``find``: enough examples to reach rare kinds; the first one found will do.
+FIND = settings(max_examples=3000, database=None, phases=[Phase.generate])
+
+CLOSING = ("offer_accepted", "offer_declined", "withdrawn", "rejection_reply_sent")
+
+
+def reachable(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
+    """One value of ``strategy`` that meets ``condition`` (fails the test if none is found)."""
+    return find(strategy, condition, settings=FIND)
+
+
+def aware(t: datetime) -> bool:
+    return t.tzinfo is not None and t.utcoffset() is not None
+
+
+def instants_of(event: Event) -> list[datetime]:
+    out = [event.at]
+    if isinstance(event, Interview) and event.ends_at is not None:
+        out.append(event.ends_at)
+    if isinstance(event, OfferReceived) and isinstance(event.respond_by, datetime):
+        out.append(event.respond_by)
+    return out
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+def test_vocabulary_covers_the_contract() -> None:
+    assert "UTC" in s.TIMEZONES
+    assert {"America/New_York", "Europe/Berlin", "Australia/Sydney"} <= set(s.DST_TIMEZONES)
+    # a zone whose offset is not a whole number of hours
+    offsets = [ZoneInfo(z).utcoffset(datetime(2026, 1, 1)) or timedelta(0) for z in s.TIMEZONES]
+    assert any(offset % timedelta(hours=1) for offset in offsets)
+    assert None in s.COUNTRIES
+    assert any("-" in (c or "") for c in s.COUNTRIES)
+    assert len(s.RULE_IDS) == 13
+    assert set(s.EVENT_STRATEGIES) == set(s.EVENT_TYPES)
+
+
+@pytest.mark.parametrize("zone", s.DST_TIMEZONES)
+def test_dst_changes_are_found_twice_a_year(zone: str) -> None:
+    changes = s.dst_changes(zone)
+    years = {c.year for c in changes}
+    assert years == set(range(s.START.year, s.END.year + 1))
+    for change in changes:
+        before = (change - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).utcoffset()
+        after = change.astimezone(ZoneInfo(zone)).utcoffset()
+        assert before != after
+        assert abs((after or timedelta()) - (before or timedelta())) == timedelta(hours=1)
+    assert len(changes) == 2 * len(years)
+
+
+def test_zones_without_dst_have_no_changes() -> None:
+    assert s.dst_changes("UTC") == ()
+    assert s.dst_changes("Asia/Kolkata") == ()
+
+
+def test_is_ambiguous_knows_the_repeated_hour() -> None:
+    ny = ZoneInfo("America/New_York")
+    assert s.is_ambiguous(datetime(2026, 11, 1, 1, 30, tzinfo=ny))
+    assert s.is_ambiguous(datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ny))
+    assert not s.is_ambiguous(datetime(2026, 11, 1, 2, 30, tzinfo=ny))
+    assert not s.is_ambiguous(datetime(2026, 11, 1, 1, 30, tzinfo=timezone(timedelta(hours=-4))))
+
+
+def test_shifted_counts_real_time_across_a_dst_change() -> None:
+    before = datetime(2026, 10, 31, 11, 0, tzinfo=ZoneInfo("America/New_York"))  # EDT
+    after = s.shifted(before, timedelta(hours=24))
+    assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(hours=24)
+    assert after.isoformat() == "2026-11-01T10:00:00-05:00"
+
+
+# --- instants ---------------------------------------------------------------------------------
+
+
+@given(s.instants())
+def test_instants_are_aware_and_in_range(t: datetime) -> None:
+    assert aware(t)
+    assert s.START <= t <= s.END
+
+
+@pytest.mark.parametrize("zone", s.TIMEZONES)
+@given(data=st.data())
+def test_instants_are_written_in_their_zone_or_utc(zone: str, data: st.DataObject) -> None:
+    t = data.draw(s.instants(zone))
+    assert aware(t)
+    assert t.utcoffset() in (timedelta(0), ZoneInfo(zone).utcoffset(t.astimezone(ZoneInfo(zone))))
+
+
+@pytest.mark.parametrize("zone", s.TIMEZONES)
+def test_every_zone_is_reachable(zone: str) -> None:
+    t = reachable(s.instants(), lambda t: isinstance(t.tzinfo, ZoneInfo) and t.tzinfo.key == zone)
+    assert t.tzinfo == ZoneInfo(zone)
+
+
+@pytest.mark.parametrize(
+    ("style", "is_style"),
+    [
+        ("zoneinfo", lambda t: type(t.tzinfo) is ZoneInfo),
+        ("pendulum", lambda t: isinstance(t, pendulum.DateTime)),
+        ("offset", lambda t: type(t.tzinfo) is timezone and t.utcoffset() != timedelta(0)),
+        ("utc", lambda t: t.utcoffset() == timedelta(0)),
+    ],
+)
+def test_every_style_is_reachable(style: str, is_style: Callable[[datetime], bool]) -> None:
+    assert style in s.STYLES
+    assert aware(reachable(s.instants(), is_style))
+
+
+@pytest.mark.parametrize("zone", s.DST_TIMEZONES)
+def test_the_night_of_a_dst_change_is_reachable(zone: str) -> None:
+    def in_the_night(t: datetime) -> bool:
+        return any(abs(t - c) <= timedelta(hours=1) for c in s.dst_changes(zone))
+
+    assert in_the_night(reachable(s.instants(zone), in_the_night))
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+def test_a_repeated_local_time_is_reachable_with_its_zone(fold: int) -> None:
+    def repeated(t: datetime) -> bool:
+        return isinstance(t.tzinfo, ZoneInfo) and s.is_ambiguous(t) and t.fold == fold
+
+    t = reachable(s.instants("Europe/Berlin"), repeated)
+    assert repeated(t)
+
+
+def test_fractional_seconds_are_reachable() -> None:
+    assert reachable(s.instants(), lambda t: t.microsecond != 0).microsecond != 0
+
+
+@given(s.naive_instants())
+def test_naive_instants_have_no_zone(t: datetime) -> None:
+    assert t.tzinfo is None
+
+
+@given(s.dates())
+def test_dates_are_in_range(d: Any) -> None:
+    assert s.START.date() <= d <= s.END.date()
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def wrap(*events: Event) -> Application:
+    return Application(id="strategies", events=events)
+
+
+@given(s.events())
+def test_events_are_valid_wire_values(event: Event) -> None:
+    assert all(aware(t) for t in instants_of(event))
+    if isinstance(event, Interview) and event.ends_at is not None:
+        assert event.ends_at >= event.at
+    app = wrap(event)
+    assert Application.from_dict(app.to_dict()).to_dict() == app.to_dict()
+
+
+@pytest.mark.parametrize("kind", s.EVENT_TYPES)
+def test_every_event_type_is_reachable(kind: str) -> None:
+    assert reachable(s.events(), lambda e: e.type == kind).type == kind
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        (
+            "a handwritten note",
+            lambda e: isinstance(e, ThankYouSent) and e.channel == "handwritten",
+        ),
+        ("a thank-you to no one named", lambda e: isinstance(e, ThankYouSent) and e.to is None),
+        ("an interview without names", lambda e: isinstance(e, Interview) and not e.interviewers),
+        (
+            "an interview with three names, an end and a date",
+            lambda e: (
+                isinstance(e, Interview)
+                and len(e.interviewers) >= 3
+                and e.ends_at is not None
+                and e.decision_expected_by is not None
+            ),
+        ),
+        (
+            "an offer with a respond-by date",
+            lambda e: (
+                isinstance(e, OfferReceived)
+                and e.respond_by is not None
+                and not isinstance(e.respond_by, datetime)
+            ),
+        ),
+        (
+            "an offer with a respond-by instant",
+            lambda e: isinstance(e, OfferReceived) and isinstance(e.respond_by, datetime),
+        ),
+        ("an event with noted violations", lambda e: len(e.violations) >= 2),
+    ],
+)
+def test_event_variants_are_reachable(what: str, condition: Callable[[Event], bool]) -> None:
+    assert condition(reachable(s.events(), condition)), what
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+@given(s.applications())
+def test_applications_are_valid_wire_values(app: Application) -> None:
+    assert app.timezone in s.TIMEZONES
+    assert app.country in s.COUNTRIES
+    assert all(aware(t) for e in app.events for t in instants_of(e))
+    assert Application.from_dict(app.to_dict()).to_dict() == app.to_dict()
+
+
+@pytest.mark.parametrize("country", s.COUNTRIES)
+def test_every_country_is_reachable(country: str | None) -> None:
+    assert reachable(s.applications(), lambda a: a.country == country).country == country
+
+
+def test_applications_out_of_order_are_reachable() -> None:
+    def out_of_order(app: Application) -> bool:
+        return any(a.at > b.at for a, b in zip(app.events, app.events[1:], strict=False))
+
+    assert out_of_order(reachable(s.applications(), out_of_order))
+
+
+def test_an_impossible_history_is_reachable() -> None:
+    # applications() is for the wire format: it does not shy away from impossible histories
+    def starts_with_a_thank_you(app: Application) -> bool:
+        return bool(app.events) and min(app.events, key=lambda e: e.at).type == "thank_you_sent"
+
+    assert starts_with_a_thank_you(reachable(s.applications(), starts_with_a_thank_you))
+
+
+# --- histories --------------------------------------------------------------------------------
+
+
+@given(s.histories())
+def test_histories_are_plausible(app: Application) -> None:
+    events = app.events
+    assert events[0].type == "interview"
+    for before, after in itertools.pairwise(events):
+        assert after.at - before.at >= timedelta(minutes=1)
+    names: tuple[str, ...] = ()
+    for i, event in enumerate(events):
+        assert event.violations == ()
+        assert all(aware(t) for t in instants_of(event))
+        # event instants are never pendulum values (see EVENT_STYLES)
+        assert not isinstance(event.at, pendulum.DateTime)
+        if isinstance(event, Interview):
+            names = event.interviewers
+        if isinstance(event, ThankYouSent):
+            assert event.to in names if names else event.to is None
+        if event.type in CLOSING:
+            assert i == len(events) - 1
+    seen = {e.type for e in events}
+    if "rejection_reply_sent" in seen:
+        assert "rejection_received" in seen
+    if seen & {"offer_accepted", "offer_declined"}:
+        assert "offer_received" in seen
+    assert Application.from_dict(app.to_dict()) == app
+
+
+@given(s.histories())
+def test_histories_can_happen(app: Application) -> None:
+    # No InvalidEvent, at any event of the history or long after the last one.
+    for event in app.events:
+        next_action(app, event.at)
+    late = next_action(app, app.events[-1].at + timedelta(days=90))
+    assert late.application == app.id
+
+
+@given(s.histories(shuffle=True))
+def test_shuffled_histories_hold_a_history(app: Application) -> None:
+    ordered = sorted(app.events, key=lambda e: e.at)
+    assert ordered[0].type == "interview"
+    assert len({e.at for e in app.events}) == len(app.events)
+
+
+@pytest.mark.parametrize("kind", s.EVENT_TYPES)
+def test_every_event_type_is_reachable_in_histories(kind: str) -> None:
+    app = reachable(s.histories(), lambda a: any(e.type == kind for e in a.events))
+    assert any(e.type == kind for e in app.events)
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        ("a second round", lambda a: sum(e.type == "interview" for e in a.events) >= 2),
+        (
+            "two inquiries in a row",
+            lambda a: any(
+                x.type == y.type == "status_inquiry_sent" for x, y in itertools.pairwise(a.events)
+            ),
+        ),
+        (
+            "every interviewer thanked",
+            lambda a: (
+                len(a.events[0].interviewers) >= 2
+                and {e.to for e in a.events if isinstance(e, ThankYouSent) and e.channel == "email"}
+                >= set(a.events[0].interviewers)
+            ),
+        ),
+        ("a shuffled list", lambda a: a.events[0].type != "interview"),
+        (
+            "an interview in the night of a DST change",
+            lambda a: (
+                a.timezone in s.DST_TIMEZONES
+                and any(
+                    abs(a.events[0].at - c) < timedelta(hours=2) for c in s.dst_changes(a.timezone)
+                )
+            ),
+        ),
+    ],
+)
+def test_history_variants_are_reachable(
+    what: str, condition: Callable[[Application], bool]
+) -> None:
+    shuffle = what == "a shuffled list"
+    assert condition(reachable(s.histories(shuffle=shuffle), condition)), what
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_instants_around_an_application_are_aware(data: st.DataObject) -> None:
+    app = data.draw(s.histories())
+    t = data.draw(s.instants_around(app))
+    assert aware(t)
+    assert t >= app.events[0].at - timedelta(days=2, seconds=1)
+
+
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_instants_around_reach_an_event_and_a_second_either_side(offset: int) -> None:
+    app = wrap(Interview(at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC)))
+    target = app.events[0].at + timedelta(seconds=offset)
+    assert reachable(s.instants_around(app), lambda t: t == target) == target
