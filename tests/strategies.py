@@ -751,12 +751,14 @@ from typing import Any  # noqa: E402
 from etiquette.referee import FLOORS  # noqa: E402
 
 __all__ += [
+    "LISTS_FOR_SPEC_NAMES",
     "cli_arguments",
     "default_spec",
     "json_documents",
     "json_values",
     "mutated_applications",
     "mutated_spec_texts",
+    "names_are_scalars",
     "policy_specs",
     "spec_text",
     "toml_texts",
@@ -1066,9 +1068,39 @@ def mutated_spec_texts(draw: st.DrawFn) -> str:
     return text
 
 
+#: Whether ``toml_texts`` may draw a table or a list where the spec expects a name (a
+#: transition's trigger, source, dest, conditions or guards; a state's silence_rule); such a
+#: spec must be refused with SpecError
+#: (``test_fuzz.py::test_spec_with_a_list_for_a_name_is_a_spec_error``).
+LISTS_FOR_SPEC_NAMES = True
+
+
+def names_are_scalars(text: str) -> bool:
+    """Whether every name the spec's transitions and states give is a scalar, not a list or
+    a table (true of any text that is not TOML)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True
+    values: list[object] = []
+    transitions = data.get("transitions")
+    for t in transitions if isinstance(transitions, list) else ():
+        if isinstance(t, dict):
+            values += [t.get("trigger"), t.get("dest")]
+            for key in ("source", "conditions", "guards"):
+                value = t.get(key)
+                values += value if isinstance(value, list) else [value]
+    states = data.get("states")
+    for body in states.values() if isinstance(states, dict) else ():
+        if isinstance(body, dict):
+            values.append(body.get("silence_rule"))
+    return not any(isinstance(v, list | dict) for v in values)
+
+
 def toml_texts() -> st.SearchStrategy[str]:
     """A TOML spec text for ``policy_from_text``: anything, a damaged default, a valid one."""
-    return st.one_of(st.text(max_size=200), mutated_spec_texts(), policy_specs())
+    texts = st.one_of(st.text(max_size=200), mutated_spec_texts(), policy_specs())
+    return texts if LISTS_FOR_SPEC_NAMES else texts.filter(names_are_scalars)
 
 
 _ARGUMENT_WORDS = (

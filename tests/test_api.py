@@ -652,7 +652,7 @@ def test_results_are_the_documented_types() -> None:
     assert isinstance(app.events[0], Interview)
 
 
-# --- instants given as zoneinfo or pendulum values (some are known engine bugs) ------------------
+# --- instants given as zoneinfo or pendulum values ---------------------------------------------
 
 
 def test_thank_you_24h_is_24_real_hours_for_zone_aware_instants() -> None:

@@ -7,6 +7,7 @@ why.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from datetime import time
@@ -111,6 +112,8 @@ I_WITHDRAWN = index_of("withdrawn")
 I_OFFER = index_of("offer_received")
 I_GHOSTED = index_of("ghosted")
 I_REPLY_TO_INQUIRY = index_of("reply_received", dest="awaiting")
+I_DAY_OVER = index_of("thank_you_day_over")
+I_LIMIT_PASSED = index_of("thank_you_limit_passed")
 
 BROKEN: list[tuple[str, Callable[[str], str], str, tuple[str, ...]]] = [
     # (case, edit, key path, words of why)
@@ -205,11 +208,32 @@ BROKEN: list[tuple[str, Callable[[str], str], str, tuple[str, ...]]] = [
     ),
     (
         "trap state",
-        lambda text: in_transition(
-            I_WITHDRAWN, '"inquired", "offered", "rejected"]', '"inquired", "offered"]'
-        )(text.replace('dest = "closed"\noutcome = "rejected"', 'dest = "rejected"')),
+        # the gracious reply stays in rejected, withdrawing is impossible, and no timer closes it
+        lambda text: re.sub(
+            r'\[\[transitions\]\]\ntrigger = "reply_window_over"\n(?:[a-z][^\n]*\n?)*',
+            "",
+            in_transition(
+                I_WITHDRAWN, '"inquired", "offered", "rejected"]', '"inquired", "offered"]'
+            )(text.replace('dest = "closed"\noutcome = "rejected"', 'dest = "rejected"', 1)),
+        ),
         "states.rejected",
         ("no way", "final"),
+    ),
+    (
+        "ghosted-close: a timed transition that stays would fire for ever",
+        in_transition(I_DAY_OVER, 'source = "thanked"', 'source = ["thanked", "awaiting"]'),
+        f"transitions[{I_DAY_OVER}].dest",
+        ("thank_you_day_over", "must leave its state"),
+    ),
+    (
+        "ghosted-close: timed transitions that go round in a cycle",
+        in_transition(
+            I_LIMIT_PASSED,
+            'source = "interviewed"\ndest = "awaiting"',
+            'source = "awaiting"\ndest = "thanked"',
+        ),
+        "transitions",
+        ("cycle", "awaiting -> thanked -> awaiting"),
     ),
     (
         "transition out of a final state",

@@ -16,6 +16,7 @@ from ._machine import (
     COORDINATOR,
     Context,
     apply,
+    closing,
     judge,
     new_context,
     next_deadline,
@@ -457,7 +458,11 @@ def _act(
     # rule send-window: suggest a business-hours instant before the deadline
     start = max(now, not_before)
     n = policy.numbers
-    suggested = ctx.calendar.next_in_window(start, due_by, n.window_start, n.window_end)
+    until = due_by
+    closes = closing(ctx, policy)  # never suggest an instant at which it will have closed
+    if closes is not None and (until is None or closes < until):
+        until = closes
+    suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
     return Decision(
         **base,
         action=action,
@@ -494,7 +499,7 @@ def check(
     """
     at = fixed_offset(require_aware(at, "at"))
     policy = policy or default_policy()
-    if action not in _CHECKABLE:
+    if not isinstance(action, str) or action not in _CHECKABLE:
         raise InvalidApplication(
             "action", f"unknown action {quoted(action)} (expected one of {', '.join(_CHECKABLE)})"
         )
@@ -507,16 +512,22 @@ def check(
 def _check_once(
     app: Application, policy: Policy, action: str, at: datetime, to: str | None
 ) -> tuple[Violation, ...]:
+    """The violations of a contact at ``at``, as :func:`record` would find them."""
     ctx = replay(app, policy, at).context
     violations = _judge_action(ctx, policy, action, at, to)
-    if not violations and action in _EVENT_OF and any(e.at > at for e in app.events):
-        # Sending into the past of the recorded history: judge it as `record` would, with the
-        # later events replayed after it.
-        try:
-            violations = _contact_violations(app, policy, _EVENT_OF[action](at, to))
-        except InvalidEvent as exc:
-            violations = (Violation("closed-silence", exc.why, None),)
-    return violations
+    if action not in _EVENT_OF or not any(e.at > at for e in app.events):
+        return violations
+    # Sending into the past of the recorded history: judge it as `record` would, with the
+    # later events replayed after it, and report every rule either way finds broken.
+    try:
+        more = _contact_violations(app, policy, _EVENT_OF[action](at, to))
+    except InvalidEvent as exc:
+        if violations:
+            return violations
+        rule = "rejection-one-reply" if action == "reply_to_rejection" else "closed-silence"
+        return (Violation(rule, exc.why, None),)
+    known = {v.rule for v in violations}
+    return violations + tuple(v for v in more if v.rule not in known)
 
 
 def _settle(
@@ -530,25 +541,28 @@ def _settle(
 
     Judged as of ``at``, a contact may look allowed from t; but a contact recorded after t can
     refuse it there. Follow the chain of ``allowed_from`` until the contact is allowed, or until
-    it never will be.
+    it never will be. Where only the recorded events stand in the way, look again after the
+    last of them.
     """
+    last = max(e.at for e in app.events)
     times = [v.allowed_from for v in violations]
-    if any(t is None for t in times):
-        return violations
-    when = max(t for t in times if t is not None)
+    when = None if any(t is None for t in times) else max(t for t in times if t is not None)
+    jumped = False
     for _ in range(16):
+        if when is None:
+            if jumped:
+                break
+            jumped, when = True, last
         found = _check_once(app, policy, action, when, to)
         if not found:
-            break
+            return tuple(
+                attrs.evolve(v, allowed_from=max(when, v.allowed_from or when)) for v in violations
+            )
         later = Verdict(False, action, when, found).allowed_from
-        if later is None or later <= when:
-            return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
+        if later is not None and later <= when:
+            break
         when = later
-    else:  # pragma: no cover - a chain this long means the history is dense with contacts
-        return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
-    return tuple(
-        attrs.evolve(v, allowed_from=max(when, v.allowed_from or when)) for v in violations
-    )
+    return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
 
 
 _EVENT_OF: dict[str, Callable[[datetime, str | None], Event]] = {
@@ -633,9 +647,8 @@ def record(
     found = _contact_violations(app, policy, event)
     if found and strict:
         raise EtiquetteViolation(event.type, found)
-    noted = tuple(dict.fromkeys(v.rule for v in found))
-    if noted:
-        event = attrs.evolve(event, violations=noted)
+    # the rules it broke, as found now (a value given with the event is not kept)
+    event = attrs.evolve(event, violations=tuple(dict.fromkeys(v.rule for v in found)))
     return attrs.evolve(app, events=(*app.events, event))
 
 

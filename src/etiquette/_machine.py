@@ -45,6 +45,7 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -394,7 +395,7 @@ def compile_machine(
                     "unknown key (allowed: trigger, source, dest, conditions, guards, outcome)",
                 )
         trigger = entry.get("trigger")
-        if trigger not in TRIGGERS:
+        if not isinstance(trigger, str) or trigger not in TRIGGERS:
             raise fail(
                 f"{path}.trigger",
                 f"unknown trigger {quoted(trigger)} (known: {', '.join(TRIGGERS)})",
@@ -405,7 +406,7 @@ def compile_machine(
         if not isinstance(sources, list) or not sources:
             raise fail(f"{path}.source", "expected a state or a list of states")
         for j, source in enumerate(sources):
-            if source not in states:
+            if not isinstance(source, str) or source not in states:
                 raise fail(
                     f"{path}.source[{j}]"
                     if len(sources) > 1 or not isinstance(entry["source"], str)
@@ -415,8 +416,11 @@ def compile_machine(
             if source in finals:
                 raise fail(f"{path}.source", f"{quoted(source)} is final: nothing may leave it")
         dest = entry.get("dest")
-        if dest != "=" and dest not in states:
+        if not isinstance(dest, str) or (dest != "=" and dest not in states):
             raise fail(f"{path}.dest", f'unknown state {quoted(dest)} (or "=" to stay)')
+        if TRIGGERS[trigger] == "timed" and (dest == "=" or dest in sources):
+            # a timed transition that stays would fire again at the same deadline, for ever
+            raise fail(f"{path}.dest", f"the timed trigger {quoted(trigger)} must leave its state")
         conditions = _names(entry, "conditions", path, CONDITIONS, fail)
         guards = _names(entry, "guards", path, GUARDS, fail)
         allowed = _GUARDS_OF.get(trigger, set())
@@ -429,7 +433,7 @@ def compile_machine(
                 )
         outcome = entry.get("outcome")
         if dest in finals:
-            if outcome not in OUTCOMES:
+            if not isinstance(outcome, str) or outcome not in OUTCOMES:
                 raise fail(
                     f"{path}.outcome",
                     f"a transition into {quoted(dest)} needs an outcome: "
@@ -474,6 +478,7 @@ def compile_machine(
                 )
     frozen = {key: tuple(value) for key, value in table.items()}
     _check_graph(frozen, states, initial, finals, fail)
+    _check_timed_acyclic(frozen, fail)
     return machine, frozen
 
 
@@ -484,12 +489,30 @@ def _names(
     if not isinstance(value, list):
         raise fail(f"{path}.{key}", "expected a list of names")
     for j, name in enumerate(value):
-        if name not in known:
+        if not isinstance(name, str) or name not in known:
             raise fail(
                 f"{path}.{key}[{j}]",
                 f"unknown {key[:-1]} {quoted(name)} (known: {', '.join(known)})",
             )
     return tuple(value)
+
+
+def _check_timed_acyclic(table: Table, fail: Callable[[str, str], SpecError]) -> None:
+    """Timed transitions alone must not lead back to a state: time would move it round for ever."""
+    edges: dict[str, set[str]] = {}
+    for (source, trigger), ts in table.items():
+        if TRIGGERS[trigger] == "timed":
+            edges.setdefault(source, set()).update(t.dest for t in ts)
+
+    def visit(state: str, path: tuple[str, ...]) -> None:
+        for nxt in sorted(edges.get(state, ())):
+            if nxt in path:
+                cycle = " -> ".join((*path[path.index(nxt) :], nxt))
+                raise fail("transitions", f"timed transitions form a cycle: {cycle}")
+            visit(nxt, (*path, nxt))
+
+    for state in sorted(edges):
+        visit(state, (state,))
 
 
 def _check_graph(
@@ -582,9 +605,10 @@ def replay(app: Application, policy: Policy, until: datetime) -> Replay:
     steps = []
     until = _utc(until)
     for index, event in ordered(app):
-        if _utc(event.at) > until:
+        at = _utc(event.at)
+        if at > until:
             break
-        violations = apply(ctx, policy, event, f"events[{index}]")
+        violations = apply(ctx, policy, event, f"events[{index}]", at)
         steps.append(Step(index, event, violations))
     advance(ctx, policy, until)
     return Replay(ctx, tuple(steps))
@@ -597,6 +621,19 @@ def advance(ctx: Context, policy: Policy, until: datetime) -> None:
         if due is None or due[0] > until:
             return
         _enter(ctx, due[1], due[0])
+
+
+def closing(ctx: Context, policy: Policy) -> datetime | None:
+    """The instant at which timed transitions alone will close the application, if they will."""
+    ahead = copy.copy(ctx)  # advance() moves only state, outcome and closed_at
+    for _ in range(len(DEADLINES) * 4):
+        if ahead.state in policy.final_states:
+            return ahead.closed_at
+        due = next_deadline(ahead, policy)
+        if due is None:
+            return None
+        _enter(ahead, due[1], due[0])
+    return None
 
 
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
@@ -676,7 +713,7 @@ def judge(
     for t in candidates:
         if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
             found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
-            return t, tuple([v for v in found if v is not None])
+            return t, _before_closing(ctx, policy, tuple([v for v in found if v is not None]))
     # No transition from here: the state's silence rule forbids it, and the trigger's own guards
     # say what else stands in the way.
     silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
@@ -684,10 +721,29 @@ def judge(
     if ctx.end is not None:
         found_guards = [GUARDS[g][2](ctx, at, to) for g in sorted(_GUARDS_OF.get(trigger, ()))]
     others = [v for v in found_guards if v is not None]
-    return None, (
-        Violation(silence, _silence_message(ctx, trigger), _silence_until(ctx, policy, trigger)),
-        *others,
+    return None, _before_closing(
+        ctx,
+        policy,
+        (
+            Violation(
+                silence, _silence_message(ctx, trigger), _silence_until(ctx, policy, trigger)
+            ),
+            *others,
+        ),
     )
+
+
+def _before_closing(
+    ctx: Context, policy: Policy, violations: tuple[Violation, ...]
+) -> tuple[Violation, ...]:
+    """``allowed_from`` is None when the application closes before every rule would allow it."""
+    if not violations or any(v.allowed_from is None for v in violations):
+        return violations
+    when = max(v.allowed_from for v in violations if v.allowed_from is not None)
+    closes = closing(ctx, policy)
+    if closes is None or when < closes:
+        return violations
+    return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
 
 
 _ACTION_WORDS = {
@@ -724,9 +780,14 @@ def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | Non
     return best
 
 
-def apply(ctx: Context, policy: Policy, event: Event, path: str) -> tuple[Violation, ...]:
-    """Apply one event to the context; return the rules it broke (contacts only)."""
-    at = _utc(event.at)
+def apply(
+    ctx: Context, policy: Policy, event: Event, path: str, at: datetime | None = None
+) -> tuple[Violation, ...]:
+    """Apply one event to the context; return the rules it broke (contacts only).
+
+    ``at`` is the event's instant in UTC when the caller has it already.
+    """
+    at = _utc(event.at) if at is None else at
     advance(ctx, policy, at)
     trigger = trigger_of(event)
     kind = TRIGGERS[trigger]
@@ -744,13 +805,13 @@ def apply(ctx: Context, policy: Policy, event: Event, path: str) -> tuple[Violat
         if trigger == "status_inquiry_sent" and ctx.end is None:
             raise InvalidEvent(path, "a status inquiry before any interview")
         transition, violations = judge(ctx, policy, trigger, at, to)
-        _apply(ctx, event, to)
+        _apply(ctx, event, to, at)
         if transition is not None:
             _enter(ctx, transition, at)
         return violations
     for t in table.get((ctx.state, trigger), ()):
         if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
-            _apply(ctx, event, to)
+            _apply(ctx, event, to, at)
             _enter(ctx, t, at)
             return ()
     raise InvalidEvent(path, _impossible(ctx, trigger))
@@ -764,11 +825,11 @@ def _impossible(ctx: Context, trigger: str) -> str:
     return f"{trigger} cannot happen while the application is {ctx.state}"
 
 
-def _apply(ctx: Context, event: Event, to: str | None) -> None:
+def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = None) -> None:
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
     cal = ctx.calendar
-    at = _utc(event.at)
+    at = _utc(event.at) if at is None else at
     if isinstance(event, Interview):
         end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + timedelta(hours=1)
         ctx.round_at = at

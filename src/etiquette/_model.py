@@ -18,6 +18,7 @@ from ._errors import InvalidApplication
 from ._time import (
     _kind,
     check_country,
+    check_date,
     check_timezone,
     fixed_offset,
     format_instant,
@@ -90,14 +91,38 @@ def _rule_ids(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, 
 
 
 def _str_tuple(value: Sequence[str]) -> tuple[str, ...]:
+    # a bare string is a sequence of letters, never a list of names; the validator refuses it
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        return value  # type: ignore[return-value]
     return tuple(value)
+
+
+def _is_tuple(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidApplication(attribute.name, f"expected a list, got {_kind(value)}")
+
+
+def _date_or_none(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
+def _date_or_instant_or_none(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, datetime):
+        require_aware(value, attribute.name)
+    elif value is not None:
+        check_date(value, attribute.name)
+
+
+def _channel_value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _channel(value, attribute.name)
 
 
 @attrs.frozen
 class _Base:
     at: datetime = attrs.field(converter=_fixed, validator=_aware)
     violations: tuple[str, ...] = attrs.field(
-        default=(), converter=_str_tuple, validator=_rule_ids, kw_only=True
+        default=(), converter=_str_tuple, validator=[_is_tuple, _rule_ids], kw_only=True
     )
     type: ClassVar[str] = ""
 
@@ -109,9 +134,13 @@ class Interview(_Base):
     ends_at: datetime | None = attrs.field(
         default=None, converter=_fixed_or_none, validator=_aware_or_none
     )
-    interviewers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
-    decision_expected_by: date | None = None
-    notes: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, validator=_names)
+    interviewers: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=[_is_tuple, _names]
+    )
+    decision_expected_by: date | None = attrs.field(default=None, validator=_date_or_none)
+    notes: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=[_is_tuple, _names]
+    )
     type: ClassVar[str] = "interview"
 
     def __attrs_post_init__(self) -> None:
@@ -126,9 +155,7 @@ class ThankYouSent(_Base):
     """A thank-you to one interviewer, by email or as a mailed handwritten note."""
 
     to: str | None = None
-    channel: Channel = attrs.field(
-        default="email", validator=attrs.validators.in_(("email", "handwritten"))
-    )
+    channel: Channel = attrs.field(default="email", validator=_channel_value)
     type: ClassVar[str] = "thank_you_sent"
 
 
@@ -143,7 +170,7 @@ class StatusInquirySent(_Base):
 class ReplyReceived(_Base):
     """The employer wrote; the decision is still ongoing, maybe with a new expected date."""
 
-    decision_expected_by: date | None = None
+    decision_expected_by: date | None = attrs.field(default=None, validator=_date_or_none)
     type: ClassVar[str] = "reply_received"
 
 
@@ -151,12 +178,10 @@ class ReplyReceived(_Base):
 class OfferReceived(_Base):
     """An offer; ``respond_by`` is a date (end of that day, local) or an instant."""
 
-    respond_by: date | datetime | None = attrs.field(default=None, converter=_fixed_or_date)
+    respond_by: date | datetime | None = attrs.field(
+        default=None, converter=_fixed_or_date, validator=_date_or_instant_or_none
+    )
     type: ClassVar[str] = "offer_received"
-
-    def __attrs_post_init__(self) -> None:
-        if isinstance(self.respond_by, datetime):
-            require_aware(self.respond_by, "respond_by")
 
 
 @attrs.frozen
@@ -359,12 +384,16 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 
 def _events(value: Sequence[Event]) -> tuple[Event, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        return value  # refused by the validator
     return tuple(value)
 
 
 def _check_events(
     _inst: object, _attribute: attrs.Attribute[Any], value: tuple[Event, ...]
 ) -> None:
+    if not isinstance(value, tuple):
+        raise InvalidApplication("events", f"expected a list of events, got {_kind(value)}")
     for i, event in enumerate(value):
         if not isinstance(event, tuple(EVENT_TYPES.values())):
             raise InvalidApplication(f"events[{i}]", f"expected an event value, got {_kind(event)}")
@@ -472,3 +501,5 @@ def load_json(text: str | bytes) -> Any:
         ) from None
     except UnicodeDecodeError as exc:
         raise InvalidApplication("", f"invalid JSON: not UTF-8 text ({exc.reason})") from None
+    except RecursionError:
+        raise InvalidApplication("", "invalid JSON: nested too deeply") from None

@@ -166,7 +166,7 @@ def _compile(data: dict[str, Any], where: str) -> Policy:
         if "final" in body and not isinstance(body["final"], bool):
             raise fail(f"{path}.final", "expected true or false")
         rule = body.get("silence_rule")
-        if rule is not None and rule not in RULE_PARAMS:
+        if rule is not None and (not isinstance(rule, str) or rule not in RULE_PARAMS):
             raise fail(f"{path}.silence_rule", f"unknown rule id {quoted(rule)}")
     if initial not in states:
         raise fail("policy.initial", f"unknown state {quoted(initial)}")

@@ -54,7 +54,7 @@ def parse_instant(value: object, path: str) -> datetime:
         raise InvalidApplication(path, f"{quoted(value)} is not a valid instant: {exc}") from None
     if parsed.tzinfo is None:
         raise InvalidApplication(path, f"{quoted(value)} has no UTC offset")
-    return parsed
+    return require_aware(parsed, path)
 
 
 def fixed_offset(value: datetime) -> datetime:
@@ -77,21 +77,43 @@ def require_aware(value: object, path: str) -> datetime:
     if not isinstance(value, datetime):
         raise InvalidApplication(path, f"expected a timezone-aware datetime, got {_kind(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidApplication(path, f"{value.isoformat()!r} is naive: it has no UTC offset")
+        raise InvalidApplication(
+            path, f"{quoted(value.isoformat())} is naive: it has no UTC offset"
+        )
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InvalidApplication(
+            path, f"{quoted(value.isoformat())} is outside the years {MIN_YEAR}-{MAX_YEAR}"
+        )
     return value
+
+
+#: The years an instant or a date may fall in: room for any deadline arithmetic on them.
+MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def parse_date(value: object, path: str) -> date:
     """Read a ``YYYY-MM-DD`` date."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return check_date(value, path)
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         shown = quoted(value) if isinstance(value, str) else _kind(value)
         raise InvalidApplication(path, f"expected a date YYYY-MM-DD, got {shown}")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidApplication(path, f"{quoted(value)} is not a valid date: {exc}") from None
+    return check_date(day, path)
+
+
+def check_date(day: object, path: str) -> date:
+    """Return ``day`` if it is a date (not a datetime) within the supported years."""
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidApplication(path, f"expected a date, got {_kind(day)}")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidApplication(
+            path, f"{day.isoformat()} is outside the years {MIN_YEAR}-{MAX_YEAR}"
+        )
+    return day
 
 
 def format_instant(value: datetime) -> str:

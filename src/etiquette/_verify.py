@@ -24,6 +24,8 @@ already open to the earlier one). Breadth first, the first counterexample found 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time as _clock
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -296,6 +298,20 @@ class _Explorer:
 
     # -- one node --
 
+    def expand(self, node: _Node, last: bool) -> _Expanded:
+        """Judge one node and list its children (none on the last level)."""
+        self.histories = 0
+        self.reached = set()
+        children: list[_Node] = []
+        try:
+            self.inspect(node)
+            if not last:
+                for child in self.children(node):
+                    children.append(child)
+        except _Found as exc:
+            return _Expanded((), self.histories, frozenset(self.reached), exc.counterexample)
+        return _Expanded(tuple(children), self.histories, frozenset(self.reached), None)
+
     def inspect(self, node: _Node) -> None:
         """Judge the contact the engine recommends right after the last event, and at the instant
         it names; and whether it has closed the application by the instant the referee says it
@@ -372,31 +388,32 @@ class _Explorer:
         marks = self._phase_marks(node)
         taken: set[tuple[object, ...]] = set()
 
-        def fresh(event: Event) -> bool:
-            kind = (
+        def signature(event: Event) -> tuple[object, ...]:
+            return (
                 event.type,
                 getattr(event, "to", None),
                 getattr(event, "channel", None),
                 getattr(event, "decision_expected_by", None) is None,
                 tuple(event.at >= mark for mark in marks),
             )
-            if kind in taken:
-                return False
-            taken.add(kind)
-            return True
 
         index = len(node.app.events)
         for action, to, event in self._contacts(node):
+            # the referee first: a contact it refuses must be refused by the engine; of those
+            # it accepts, the engine is asked until it permits one of the kind in the phase
+            self.histories += 1
+            ledger = node.ledger.copy()
+            found = ledger.step(index, event)
+            kind = signature(event)
+            if not found and kind in taken:
+                continue
             try:
                 verdict = check(node.app, action, event.at, self.policy, to=to)
             except InvalidEvent:
                 continue
             if not verdict.allowed:
                 continue
-            self.histories += 1
             longer = attrs.evolve(node.app, events=(*node.app.events, event))
-            ledger = node.ledger.copy()
-            found = ledger.step(index, event)
             if found:
                 raise _Found(
                     Counterexample(
@@ -409,8 +426,7 @@ class _Explorer:
                         _others(found),
                     )
                 )
-            if not fresh(event):
-                continue
+            taken.add(kind)
             try:
                 app = record(node.app, event, self.policy)
             except (EtiquetteViolation, InvalidEvent) as exc:
@@ -430,8 +446,10 @@ class _Explorer:
         if node.state in self.final:
             return
         for event in (*self._employer(node), *self._decisions(node)):
-            if not fresh(event):
+            kind = signature(event)
+            if kind in taken:
                 continue
+            taken.add(kind)
             app = attrs.evolve(node.app, events=(*node.app.events, event))
             try:
                 state = self._state(app, event.at)
@@ -526,13 +544,52 @@ class _Seen:
         return True
 
 
+@attrs.frozen
+class _Expanded:
+    """What one node led to: its children, the histories judged, the states reached, and the
+    counterexample found there, if any."""
+
+    children: tuple[_Node, ...]
+    histories: int
+    reached: frozenset[str]
+    found: Counterexample | None
+
+
+#: The explorer of a worker process (set before the workers are forked).
+_WORKER: list[_Explorer] = []
+
+
+def _expand_all(task: tuple[list[_Node], bool]) -> list[_Expanded]:
+    nodes, last = task
+    explorer = _WORKER[0]
+    out: list[_Expanded] = []
+    for node in nodes:
+        out.append(explorer.expand(node, last))
+        if out[-1].found is not None:
+            break
+    return out
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(2, os.cpu_count() or 1)
+
+
 def verify(
     policy: Policy,
     *,
     depth: int = DEFAULT_DEPTH,
     progress: Callable[[Progress], None] | None = None,
+    jobs: int | None = None,
 ) -> Report:
-    """Explore every history of ``policy`` up to ``depth`` events; see the module docstring."""
+    """Explore every history of ``policy`` up to ``depth`` events; see the module docstring.
+
+    ``jobs`` processes share each level of the exploration (default: up to 2 where processes
+    can be forked); the result does not depend on it.
+    """
     if depth < 1:
         raise InvalidApplication("--depth", f"must be at least 1, got {depth}")
     began = _clock.perf_counter()
@@ -542,37 +599,58 @@ def verify(
     seen = _Seen()
     for node in frontier:
         seen.add(node, policy)
-    explorer.histories = len(frontier)
+    histories = len(frontier)
+    reached = set(explorer.reached)
     found: Counterexample | None = None
+    workers = _jobs(jobs)
+    pool = None
+    if workers > 1:
+        _WORKER[:] = [explorer]
+        pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         for level in range(1, depth + 1):
             frontier.sort(key=lambda n: n.last)
+            last = level == depth
             following: list[_Node] = []
-            for done, node in enumerate(frontier):
-                if progress is not None:
-                    progress(
-                        Progress(level, depth, done, len(frontier), len(seen), explorer.histories)
-                    )
-                explorer.inspect(node)
-                if level == depth:
-                    continue
-                for child in explorer.children(node):
-                    if seen.add(child, policy):
-                        following.append(child)
+            if pool is not None and len(frontier) >= 40:
+                size = max(1, len(frontier) // (workers * 8))
+                tasks = [(frontier[i : i + size], last) for i in range(0, len(frontier), size)]
+                results: Iterator[list[_Expanded]] = pool.imap(_expand_all, tasks)
+            else:
+                results = ([explorer.expand(node, last)] for node in frontier)
+            done = 0
+            for batch in results:
+                for expanded in batch:
+                    if progress is not None:
+                        progress(Progress(level, depth, done, len(frontier), len(seen), histories))
+                    done += 1
+                    histories += expanded.histories
+                    reached |= expanded.reached
+                    for child in expanded.children:
+                        if seen.add(child, policy):
+                            following.append(child)
+                    if expanded.found is not None:
+                        found = expanded.found
+                        break
+                if found is not None:
+                    break
             frontier = following
-            if not frontier:
+            if found is not None or not frontier:
                 break
-    except _Found as exc:
-        found = exc.counterexample
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            _WORKER.clear()
     return Report(
         policy=policy.name,
         depth=depth,
-        histories=explorer.histories,
+        histories=histories,
         states=len(seen),
         seconds=_clock.perf_counter() - began,
         floors=floors,
         counterexample=found,
-        reached=frozenset(explorer.reached),
+        reached=frozenset(reached),
     )
 
 

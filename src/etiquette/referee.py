@@ -203,6 +203,9 @@ _CONTACTS = (ThankYouSent, StatusInquirySent, RejectionReplySent)
 def _in_utc(event: Event) -> Event:
     # Elapsed hours are counted on the UTC timeline: an aware datetime with a zone would add
     # and compare wall-clock times.
+    ends_at = event.ends_at if isinstance(event, Interview) else None
+    if event.at.tzinfo is UTC and (ends_at is None or ends_at.tzinfo is UTC):
+        return event
     if isinstance(event, Interview) and event.ends_at is not None:
         return attrs.evolve(
             event, at=event.at.astimezone(UTC), ends_at=event.ends_at.astimezone(UTC)
