@@ -74,8 +74,8 @@ def test_any_spec_text_gives_a_policy_or_a_spec_error(text: str) -> None:
     assert str(error).startswith("fuzzed.toml")  # names the file
 
 
-# The spec compiler looks names up in dicts without checking that they are strings: a list or
-# a table there raises TypeError, and `etiquette … --policy` prints a traceback.
+# Places where the spec expects a name: a list or a table there is a SpecError naming the key
+# (found by the fuzzer: it was a TypeError, and `etiquette … --policy` printed a traceback).
 NAME_PLACES = [
     ('dest = "interviewed"', "dest = []"),
     ('trigger = "interview"', "trigger = []"),

@@ -82,7 +82,11 @@ def test_policy_specs_reach(kind: str) -> None:
     _reaches(VARIETY[kind])
 
 
-@settings(max_examples=4, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=4,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each shrink step explores a policy
+)
 @given(text=s.policy_specs())
 def test_verify_passes_every_policy_within_the_floors(text: str) -> None:
     policy = _load(text)

@@ -59,6 +59,7 @@ from etiquette import (
     record,
 )
 from etiquette._policy import policy_from_text
+from etiquette._time import calendar_for
 from etiquette.referee import audit, boundaries, closing_deadline, silent_close_bound
 
 from . import strategies as s
@@ -84,6 +85,18 @@ CONTACTS = {
     "reply_to_rejection": None,
 }
 SECOND = timedelta(seconds=1)
+
+#: Parts of the machine that were once steered clear of engine bugs, now fixed, and kept as
+#: switches to narrow a failure down:
+#:
+#: * ``DATED_REPLIES_IN_THE_QUIET``: replies with a date whose own quiet period ends before the
+#:   one after the interview's end
+#:   (``test_no_bombarding_quiet_after_the_end_survives_a_dated_reply``);
+#: * ``OPEN_ENDED_INQUIRY_ADVICE``: the follower acts anywhere in an advised inquiry's window,
+#:   which ends when the application would close by itself
+#:   (``test_advised_inquiry_window_ends_when_the_application_closes``).
+DATED_REPLIES_IN_THE_QUIET = True
+OPEN_ENDED_INQUIRY_ADVICE = True
 
 
 @functools.lru_cache(maxsize=256)
@@ -154,6 +167,11 @@ class Life(RuleBasedStateMachine):
         self.app = Application(id="life", timezone=zone, country=country, events=(interview,))
         self.now = at
 
+    def _end(self) -> datetime:
+        """The end of the last interview round."""
+        last = max((e for e in self.life.events if isinstance(e, Interview)), key=lambda e: e.at)
+        return last.ends_at or last.at + timedelta(hours=1)
+
     @property
     def life(self) -> Application:
         assert self.app is not None
@@ -184,6 +202,11 @@ class Life(RuleBasedStateMachine):
             event = RejectionReceived(at=at)
         else:
             event = Interview(at=at, ends_at=at + timedelta(hours=1), interviewers=("Cy Diaz",))
+        if kind == "dated reply" and not DATED_REPLIES_IN_THE_QUIET:
+            calendar = calendar_for(self.life.timezone, self.life.country)
+            quiet = self.policy.numbers.quiet
+            if calendar.add(at, quiet) < calendar.add(self._end(), quiet):
+                return
         try:
             self.app = record(self.life, event, self.policy)
         except InvalidEvent:
@@ -228,6 +251,8 @@ class Life(RuleBasedStateMachine):
         else:
             # the window ends at the deadline; for an inquiry (none), when time alone closes it
             end = decision.due_by
+            if end is None and not OPEN_ENDED_INQUIRY_ADVICE:
+                end = start + SECOND
             if end is None:
                 closing = closing_deadline(app, self.policy, now=start)
                 end = closing.at if closing is not None else start + timedelta(days=10)
@@ -294,6 +319,25 @@ class Life(RuleBasedStateMachine):
             assert {v.rule for v in recorded.violations} == {v.rule for v in checked.violations}
         elif not isinstance(checked, Verdict):
             assert isinstance(recorded, InvalidEvent | InvalidApplication), (checked, recorded)
+
+    @rule(
+        data=st.data(),
+        action=st.sampled_from(tuple(CONTACTS)),
+        who=st.sampled_from((None, *NAMES)),
+    )
+    def candidate_tries_a_contact_at_an_edge(
+        self, data: st.DataObject, action: str, who: str | None
+    ) -> None:
+        """A contact one second before, at, or one second after an instant where the policy's
+        numbers change what is allowed (only the instants ahead: time does not go back)."""
+        edges = [b for b in boundaries(self.life, self.policy, now=self.now) if b >= self.now]
+        if not edges:
+            return
+        edge = data.draw(st.sampled_from(edges[:10]), label="edge")
+        at = edge + data.draw(st.sampled_from((-SECOND, timedelta(0), SECOND)), label="offset")
+        if at < self.now:
+            return
+        self.candidate_tries_a_contact(action, who, int((at - self.now).total_seconds()))
 
     # -- after every step -----------------------------------------------------------------------
 
@@ -422,3 +466,100 @@ def test_p7_a_candidate_who_never_inquires_is_closed_by_the_bound(people: int) -
     assert silent_close_bound(app, policy) == bound
     assert next_action(app, bound - SECOND, policy).state not in policy.final_states
     assert next_action(app, bound, policy).state in policy.final_states
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: when a policy's late limit outlasts P7's bound (here the bound is the "
+    "end + 4 business days and the late limit end + 10), the engine keeps the thank-you window "
+    "open (P1) and does not close at the bound (P7); `etiquette verify` reports such a policy",
+)
+def test_p7_bound_inside_the_thank_you_window() -> None:
+    data = s.default_spec()
+    rules = data["rules"]
+    rules["thank-you-late-limit"]["limit"] = {"business_days": 10}
+    rules["inquiry-after-timeline"]["default_wait"] = {"business_days": 1}
+    rules["inquiry-max-unanswered"]["max_unanswered"] = 1
+    rules["inquiry-max-unanswered"]["max_total"] = 1
+    rules["ghosted-close"]["wait"] = {"business_days": 1}
+    policy = policy_from_text(s.spec_text(data), "<late limit past the P7 bound>")
+    at = datetime(2026, 10, 29, 14, 0, tzinfo=UTC)
+    app = Application(
+        id="slow-thanks",
+        timezone="America/New_York",
+        country="US",
+        events=(Interview(at=at, interviewers=NAMES[:1]),),
+    )
+    # end Thu 29 Oct 11:00 EDT; opening = end + 3 business days (quiet) = Tue 3 Nov 11:00 EST;
+    # P7's bound = opening + 0 spacings + 1 business day = Wed 4 Nov 11:00 EST
+    bound = datetime(2026, 11, 4, 16, 0, tzinfo=UTC)
+    assert silent_close_bound(app, policy) == bound
+    assert next_action(app, bound, policy).state in policy.final_states
+
+
+@pytest.mark.parametrize(
+    ("start", "reply", "at"),
+    [
+        # Thu 29 Oct 10:00-11:00 EDT, a reply at 10:00 (during the interview) saying "today";
+        # the quiet period after the end runs to Tue 3 Nov 11:00 EST, the engine's to 10:00
+        pytest.param(
+            datetime(2026, 10, 29, 14, 0, tzinfo=UTC),
+            datetime(2026, 10, 29, 14, 0, tzinfo=UTC),
+            datetime(2026, 11, 3, 15, 0, tzinfo=UTC),
+            id="reply during the interview",
+        ),
+        # Sat 31 Oct 07:00-08:00 EDT, a reply on Sunday 07:00 EST saying "today": the quiet
+        # period after the end runs to Wed 4 Nov 08:00 EST, the engine's to 07:00
+        pytest.param(
+            datetime(2026, 10, 31, 11, 0, tzinfo=UTC),
+            datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
+            datetime(2026, 11, 4, 12, 0, tzinfo=UTC),
+            id="reply on the weekend after it",
+        ),
+    ],
+)
+def test_no_bombarding_quiet_after_the_end_survives_a_dated_reply(
+    start: datetime, reply: datetime, at: datetime
+) -> None:
+    today = reply.astimezone(ZoneInfo("America/New_York")).date()
+    app = Application(
+        id="early-reply",
+        timezone="America/New_York",
+        country="US",
+        events=(
+            Interview(at=start),
+            ThankYouSent(at=start + timedelta(hours=1)),
+            ReplyReceived(at=reply, decision_expected_by=today),
+        ),
+    )
+    longer = Application(
+        id=app.id,
+        timezone=app.timezone,
+        country=app.country,
+        events=(*app.events, StatusInquirySent(at=at)),
+    )
+    assert {f.invariant for f in audit(longer)} >= {"P2", "floor-quiet"}
+    assert not check(app, "send_status_inquiry", at).allowed
+
+
+def test_advised_inquiry_window_ends_when_the_application_closes() -> None:
+    app = Application(
+        id="open-ended",
+        timezone="America/New_York",
+        country="US",
+        events=(
+            Interview(at=datetime(2026, 10, 27, 11, 0, tzinfo=UTC)),
+            ReplyReceived(
+                at=datetime(2026, 10, 30, 12, 0, tzinfo=UTC),
+                decision_expected_by=date(2026, 11, 6),
+            ),
+        ),
+    )
+    now = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)
+    decision = next_action(app, now)
+    assert decision.action == "send_status_inquiry"
+    assert decision.not_before is not None
+    assert decision.not_before <= now
+    later = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)  # Thu 3 Dec 10:00 EST
+    allowed_later = check(app, "send_status_inquiry", later).allowed
+    assert allowed_later or (decision.due_by is not None and decision.due_by <= later)

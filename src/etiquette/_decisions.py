@@ -330,7 +330,8 @@ def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime
             action="send_status_inquiry",
             to=(),
             not_before=_inquiry_from(ctx),
-            due_by=None,
+            # the application closes by itself (ghosted-close) if no inquiry is sent by then
+            due_by=closing(ctx, policy),
             rule=_inquiry_rule(ctx),
             reason=(
                 "The expected timeframe has passed: send one polite, concise status inquiry."

@@ -863,6 +863,10 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             moved = cal.add(at, n.ongoing_wait)
             if ctx.opening is None or moved > ctx.opening:
                 ctx.opening, ctx.opening_rule = moved, "ongoing-wait"
+        # rule no-bombarding: a new date never ends the quiet period after the interview's end,
+        # and a new quiet period starts at the reply
+        if ctx.end is not None:
+            _quiet(ctx, ctx.end)
         _quiet(ctx, at)
     elif isinstance(event, OfferReceived):
         ctx.unanswered = 0

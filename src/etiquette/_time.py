@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import pendulum
@@ -266,10 +268,64 @@ def _resolve(zone: pendulum.Timezone, wall: datetime) -> datetime:
 
 @lru_cache(maxsize=256)
 def _holidays(country: str) -> holidays.HolidayBase:
-    import holidays  # imported when a country is first used: it takes a tenth of a second
-
+    # ``holidays.country_holidays(code, subdiv=...)``, with the same arguments, from the class
+    # that _country_class loads
     code, _, subdiv = country.partition("-")
-    return holidays.country_holidays(code, subdiv=subdiv or None)
+    calendar: holidays.HolidayBase = _country_class(code)(
+        years=None,
+        subdiv=subdiv or None,
+        expand=True,
+        observed=True,
+        prov=None,
+        state=None,
+        language=None,
+        categories=None,
+    )
+    return calendar
+
+
+@lru_cache(maxsize=256)
+def _country_class(code: str) -> Any:
+    """The holidays class of a country code, importing that country's module only.
+
+    ``holidays`` is imported when a country is first used (a tenth of a second), and importing
+    any one of its countries the usual way imports all 250 of them (a fifth of a second more:
+    the package of the countries imports each). ``etiquette next`` on one application needs one,
+    so its module file is loaded on its own; whatever goes wrong falls back to the usual way.
+    """
+    import holidays
+    from holidays.registry import IMPORT_LOCK
+
+    loader = getattr(holidays, code)  # the registry's lazy loader: imports nothing yet
+    name, entity = loader.module_name, loader.entity_name
+    with IMPORT_LOCK:
+        module = sys.modules.get(name)
+        if module is None:
+            try:
+                module = _load_alone(name, holidays.__file__)
+            except Exception:
+                return loader
+    return getattr(module, entity, loader)
+
+
+def _load_alone(name: str, package_file: str | None) -> ModuleType:
+    """Load the module ``holidays.countries.<x>`` from its file, without its package."""
+    import importlib.util
+    from pathlib import Path
+
+    assert package_file is not None
+    path = Path(package_file).parent / "countries" / f"{name.rsplit('.', 1)[1]}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 @lru_cache(maxsize=65536)
@@ -326,9 +382,7 @@ def _country_codes() -> frozenset[str]:
 
 @lru_cache(maxsize=256)
 def _subdivisions(country: str) -> frozenset[str]:
-    import holidays
-
-    return frozenset(getattr(holidays, country).subdivisions)
+    return frozenset(_country_class(country).subdivisions)
 
 
 def calendar_for(timezone: str, country: str | None) -> Calendar:

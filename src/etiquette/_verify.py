@@ -1,25 +1,31 @@
 """``etiquette verify``: a bounded exhaustive exploration of a policy, judged by the referee.
 
-Starting from one interview, the explorer builds every history the engine accepts, breadth first,
-up to a number of events (``depth``). The next event of a history is any employer event (a
-reply, with or without a new date, an offer, a rejection, a new interview round) or any contact
-the candidate could try (a thank-you or a handwritten note to each interviewer, a status
-inquiry, the reply to a rejection) or decision (accept, decline, withdraw), at any of the
-policy's own boundary instants for that history, each also one second before and after: the
-interview's end, the thank-you deadline and the late limit, the quiet period, the inquiry opening
-in force, the last inquiry plus the spacing, plus the ghosting wait, the rejection's reply window,
-the offer's deadline, the floors' instants, and the instant of the last event.
+Starting from an interview (two named interviewers and no stated date, or the coordinator and
+a stated date) in New York with US holidays, the explorer builds, breadth first, every history
+the engine accepts up to ``depth`` events. The next event of a history is any employer event (a
+reply, with or without a new date, an offer, a rejection, a new interview round; at most
+``MAX_EMPLOYER`` besides the first interview) or any contact the candidate could try (a
+thank-you or a handwritten note to an interviewer, a status inquiry, the reply to a rejection)
+or decision (accept, decline, withdraw), at the policy's own boundary instants for that history,
+each also one second before and after: the interview's end, the thank-you deadline and the late
+limit, the quiet period, the inquiry opening in force, the last inquiry plus the spacing, the
+closings, the rejection's reply window, the offer's deadline, the floors' instants, and the
+instant of the last event.
 
-Every contact goes through the public API: ``check`` says whether the engine permits it, and a
-permitted one is added with a strict ``record``. The referee (:mod:`etiquette.referee`, written
-apart from the engine) then judges it against P1-P7 and the floors. At every history the
-explorer also asks ``next_action`` at each boundary instant and has the referee judge the contact
-it recommends, and checks that the engine has closed the application by the instant the
-referee's bookkeeping says it must be closed (P5's reply window, P7's ghosting wait).
+Every contact is judged by the referee (:mod:`etiquette.referee`, written apart from the engine)
+and asked of the engine through the public API: a contact that the referee finds breaks P1-P7
+or a floor must be refused by ``check``; one that ``check`` allows must be accepted by a strict
+``record``. At every history the explorer also has the referee judge the contact ``next_action``
+recommends (right after the last event, and at the instant it names), and checks that the
+engine has closed the application by the instant P7 and the floors say it must be closed.
 
-Two histories that leave the referee's bookkeeping and the engine's state equal are one state;
-a state reached again no earlier than before is not explored again (everything after it was
-already open to the earlier one). Breadth first, the first counterexample found is a shortest one.
+To stay small, the exploration merges histories: two that leave the referee's bookkeeping and
+the engine's state equal are one state, and a state reached again no earlier, with no fewer
+employer events left, is not explored again (everything after it was open to the earlier one);
+interviewers are interchangeable; and of the accepted events of one kind, only the earliest in
+each phase (between two instants where time alone changes the state) is explored further, the
+later ones being judged all the same. Each level is shared among worker processes where they can
+be forked. Breadth first, the first counterexample found is a shortest one.
 """
 
 from __future__ import annotations
@@ -154,6 +160,14 @@ def _roots() -> tuple[Interview, ...]:
     )
 
 
+def _date_offset(event: Event) -> int | None:
+    """Days from the event's local date to the date it states (``None``: no date)."""
+    stated = getattr(event, "decision_expected_by", None)
+    if not isinstance(stated, date):
+        return None
+    return (stated - event.at.astimezone(calendar_for(TIMEZONE, COUNTRY).tz).date()).days
+
+
 def _others(found: list[Finding]) -> tuple[str, ...]:
     first = found[0].invariant
     return tuple(dict.fromkeys(f.invariant for f in found[1:] if f.invariant != first))
@@ -283,8 +297,8 @@ class _Explorer:
                 yield RejectionReceived(at=t)  # an offer pending is answered or withdrawn
                 continue
             local = self.cal.local(t).date()
-            yield ReplyReceived(at=t)
-            yield ReplyReceived(at=t, decision_expected_by=local + timedelta(days=7))
+            yield ReplyReceived(at=t)  # still deciding: the opening moves later
+            yield ReplyReceived(at=t, decision_expected_by=local)  # "today": it may move earlier
             yield OfferReceived(at=t)
             yield RejectionReceived(at=t)
             if node.rounds < MAX_ROUNDS:
@@ -393,7 +407,7 @@ class _Explorer:
                 event.type,
                 getattr(event, "to", None),
                 getattr(event, "channel", None),
-                getattr(event, "decision_expected_by", None) is None,
+                _date_offset(event),
                 tuple(event.at >= mark for mark in marks),
             )
 
@@ -642,8 +656,11 @@ def verify(
             pool.terminate()
             pool.join()
             _WORKER.clear()
+    named = repr(policy.name)
+    if policy.source != policy.name:
+        named += f" ({policy.source})"
     return Report(
-        policy=policy.name,
+        policy=named,
         depth=depth,
         histories=histories,
         states=len(seen),
@@ -692,7 +709,7 @@ def render(report: Report) -> str:
         lines.append(f"FAIL {finding.invariant}: {finding.message}")
     lines.append(
         f"explored {report.histories} histories and {report.states} states of policy "
-        f"{report.policy!r} (up to {report.depth} events) in {report.seconds:.1f} s"
+        f"{report.policy} (up to {report.depth} events) in {report.seconds:.1f} s"
     )
     cx = report.counterexample
     if cx is None:

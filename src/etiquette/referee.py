@@ -447,7 +447,9 @@ class Ledger:
             else:
                 moved = self.cal.add(at, n.ongoing_wait)
                 opening = moved if self.opening is None else max(self.opening, moved)
-            self.opening = max(opening, self.cal.add(at, n.quiet))
+            # never within the quiet period after the interview's end or this message
+            quiet = max(self.cal.add(self.round.end, n.quiet), self.cal.add(at, n.quiet))
+            self.opening = max(opening, quiet)
         elif isinstance(event, OfferReceived):
             self.offer_at = at
         elif isinstance(event, RejectionReceived) and self.rejection_at is None:
