@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,6 @@ from etiquette import (
     next_actions,
 )
 from etiquette._bulk import LineError, run_jsonl, wants_progress
-from etiquette._cli import main
 from etiquette._policy import policy_from_text
 
 from . import strategies as s
@@ -150,25 +148,6 @@ def test_next_actions_returns_decisions() -> None:
 
 
 # --- --jsonl ------------------------------------------------------------------------------------
-
-Run = tuple[int, str, str]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run the CLI in-process: ``cli(args, stdin=None) -> (status, stdout, stderr)``."""
-
-    def run(args: Sequence[str], stdin: str | None = None) -> Run:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        try:
-            status = main(list(args))
-        except SystemExit as exc:  # argparse
-            status = exc.code if isinstance(exc.code, int) else 2
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def _lines(*data: dict[str, Any] | str) -> str:

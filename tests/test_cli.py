@@ -8,22 +8,16 @@ problem and its place; never a traceback.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from etiquette._cli import main
-
 from .test_api import CONTRACT_DECISION
-
-Run = tuple[int, str, str]
 
 INTERVIEW = {
     "type": "interview",
@@ -53,23 +47,6 @@ WITHDRAWN: dict[str, Any] = {
     ],
 }
 NOW = "2026-11-24T14:00:00Z"  # Tue 09:00 in New York
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run the CLI in-process: ``cli(args, stdin=None) -> (status, stdout, stderr)``."""
-
-    def run(args: Sequence[str], stdin: str | None = None) -> Run:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        try:
-            status = main(list(args))
-        except SystemExit as exc:  # argparse
-            status = exc.code if isinstance(exc.code, int) else 2
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def write(tmp_path: Path, data: object, name: str = "app.json") -> str:
