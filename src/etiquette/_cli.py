@@ -252,7 +252,8 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         rows.append((_local(cal, d.as_of), d.state, what, d.rule))
         for event in step.done:
             rows.append((_local(cal, event.at), "", f"  ↳ {_describe(event)}", ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    # the lines of what happened have no rule: they may run past the decision column
+    widths = [max(len(r[i]) for r in rows if r[3] or i < 2) for i in range(3)]
     header = ("when", "state", "decision", "rule")
     for row in (header, *rows):
         cells = [f"{cell:<{width}}" for cell, width in zip(row[:3], widths, strict=True)]
