@@ -45,7 +45,6 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
@@ -625,15 +624,19 @@ def advance(ctx: Context, policy: Policy, until: datetime) -> None:
 
 def closing(ctx: Context, policy: Policy) -> datetime | None:
     """The instant at which timed transitions alone will close the application, if they will."""
-    ahead = copy.copy(ctx)  # advance() moves only state, outcome and closed_at
-    for _ in range(len(DEADLINES) * 4):
-        if ahead.state in policy.final_states:
-            return ahead.closed_at
-        due = next_deadline(ahead, policy)
-        if due is None:
-            return None
-        _enter(ahead, due[1], due[0])
-    return None
+    # timed transitions move only state, outcome and closed_at: look ahead, then put them back
+    saved = (ctx.state, ctx.outcome, ctx.closed_at)
+    try:
+        for _ in range(len(DEADLINES) * 4):
+            if ctx.state in policy.final_states:
+                return ctx.closed_at
+            due = next_deadline(ctx, policy)
+            if due is None:
+                return None
+            _enter(ctx, due[1], due[0])
+        return None
+    finally:
+        ctx.state, ctx.outcome, ctx.closed_at = saved
 
 
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
