@@ -170,7 +170,7 @@ def next_action(app: Application, now: datetime, policy: Policy | None = None) -
     """
     now = fixed_offset(require_aware(now, "now"))
     policy = policy or default_policy()
-    ctx = replay(app, policy, now).context
+    ctx = replay(app, policy, now)
     return decide(app, ctx, policy, now)
 
 
@@ -514,7 +514,7 @@ def _check_once(
     app: Application, policy: Policy, action: str, at: datetime, to: str | None
 ) -> tuple[Violation, ...]:
     """The violations of a contact at ``at``, as :func:`record` would find them."""
-    ctx = replay(app, policy, at).context
+    ctx = replay(app, policy, at)
     violations = _judge_action(ctx, policy, action, at, to)
     if action not in _EVENT_OF or not any(e.at > at for e in app.events):
         return violations

@@ -919,7 +919,7 @@ def _timeline(app: Application, policy: Policy, queries: Sequence[Query]) -> lis
     while heap and len(computed) < 400:
         t = heapq.heappop(heap)
         decision = next_action(app, t, policy)
-        ctx = replay(app, policy, t).context
+        ctx = replay(app, policy, t)
         timed = next_deadline(ctx, policy)
         computed[t] = (decision, ctx, timed)
         if t > last_fixed:
@@ -1181,8 +1181,7 @@ def _scenario_page(scenario: Scenario, default: Policy) -> str:
     try:
         rows = _timeline(app, policy, scenario.queries)
         answers = [
-            (next_action(app, q.now, policy), replay(app, policy, q.now).context)
-            for q in scenario.queries
+            (next_action(app, q.now, policy), replay(app, policy, q.now)) for q in scenario.queries
         ]
         verdicts = [check(app, c.action, c.at, policy, to=c.to) for c in scenario.checks]
     except (InvalidEvent, InvalidApplication) as exc:

@@ -557,23 +557,6 @@ def trigger_of(event: Event) -> str:
     return event.type
 
 
-@attrs.frozen
-class Step:
-    """What happened to one event in a replay."""
-
-    index: int
-    event: Event
-    violations: tuple[Violation, ...]
-
-
-@attrs.frozen
-class Replay:
-    """The result of replaying an application up to an instant."""
-
-    context: Context
-    steps: tuple[Step, ...]
-
-
 def ordered(app: Application) -> list[tuple[int, Event]]:
     """The events with their indexes, in the order of their instants (stable)."""
     return sorted(enumerate(app.events), key=lambda pair: _utc(pair[1].at))
@@ -598,19 +581,21 @@ def new_context(app: Application, policy: Policy) -> Context:
     )
 
 
-def replay(app: Application, policy: Policy, until: datetime) -> Replay:
-    """Replay the events at or before ``until`` and advance the clock to ``until``."""
+def replay(app: Application, policy: Policy, until: datetime) -> Context:
+    """Replay the events at or before ``until`` and advance the clock to ``until``.
+
+    Only the facts count here: the contacts of the history are not judged again (``record``
+    and ``check`` judge them), so no guard runs.
+    """
     ctx = new_context(app, policy)
-    steps = []
     until = _utc(until)
     for index, event in ordered(app):
         at = _utc(event.at)
         if at > until:
             break
-        violations = apply(ctx, policy, event, f"events[{index}]", at)
-        steps.append(Step(index, event, violations))
+        apply(ctx, policy, event, f"events[{index}]", at, judged=False)
     advance(ctx, policy, until)
-    return Replay(ctx, tuple(steps))
+    return ctx
 
 
 def advance(ctx: Context, policy: Policy, until: datetime) -> None:
@@ -703,6 +688,15 @@ def recipient(ctx: Context, event: Event | None, to: str | None, path: str) -> s
     return to
 
 
+def route(ctx: Context, policy: Policy, trigger: str, to: str | None) -> Transition | None:
+    """The transition a trigger takes from the current state: the first whose conditions hold."""
+    table: Table = policy.table
+    for t in table.get((ctx.state, trigger), ()):
+        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+            return t
+    return None
+
+
 def judge(
     ctx: Context, policy: Policy, trigger: str, at: datetime, to: str | None
 ) -> tuple[Transition | None, tuple[Violation, ...]]:
@@ -711,12 +705,10 @@ def judge(
     ``at`` must be at or after every event already applied, and timed transitions must have been
     advanced to ``at``.
     """
-    table: Table = policy.table
-    candidates = table.get((ctx.state, trigger), ())
-    for t in candidates:
-        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
-            found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
-            return t, _before_closing(ctx, policy, tuple([v for v in found if v is not None]))
+    t = route(ctx, policy, trigger, to)
+    if t is not None:
+        found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
+        return t, _before_closing(ctx, policy, tuple([v for v in found if v is not None]))
     # No transition from here: the state's silence rule forbids it, and the trigger's own guards
     # say what else stands in the way.
     silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
@@ -784,11 +776,18 @@ def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | Non
 
 
 def apply(
-    ctx: Context, policy: Policy, event: Event, path: str, at: datetime | None = None
+    ctx: Context,
+    policy: Policy,
+    event: Event,
+    path: str,
+    at: datetime | None = None,
+    *,
+    judged: bool = True,
 ) -> tuple[Violation, ...]:
     """Apply one event to the context; return the rules it broke (contacts only).
 
-    ``at`` is the event's instant in UTC when the caller has it already.
+    ``at`` is the event's instant in UTC when the caller has it already; with ``judged=False``
+    the guards are not asked and nothing is returned.
     """
     at = _utc(event.at) if at is None else at
     advance(ctx, policy, at)
@@ -801,23 +800,25 @@ def apply(
             f"at {_local(ctx, ctx.closed_at or event.at)}",
         )
     to = recipient(ctx, event, event.to if isinstance(event, ThankYouSent) else None, path)
-    table: Table = policy.table
     if kind == "contact":
         if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
             raise InvalidEvent(path, "a reply to a rejection, but there is no rejection")
         if trigger == "status_inquiry_sent" and ctx.end is None:
             raise InvalidEvent(path, "a status inquiry before any interview")
-        transition, violations = judge(ctx, policy, trigger, at, to)
+        if judged:
+            transition, violations = judge(ctx, policy, trigger, at, to)
+        else:
+            transition, violations = route(ctx, policy, trigger, to), ()
         _apply(ctx, event, to, at)
         if transition is not None:
             _enter(ctx, transition, at)
         return violations
-    for t in table.get((ctx.state, trigger), ()):
-        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
-            _apply(ctx, event, to, at)
-            _enter(ctx, t, at)
-            return ()
-    raise InvalidEvent(path, _impossible(ctx, trigger))
+    t = route(ctx, policy, trigger, to)
+    if t is None:
+        raise InvalidEvent(path, _impossible(ctx, trigger))
+    _apply(ctx, event, to, at)
+    _enter(ctx, t, at)
+    return ()
 
 
 def _impossible(ctx: Context, trigger: str) -> str:
