@@ -271,15 +271,10 @@ def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | Non
     _, violations = judge(ctx, policy, "status_inquiry_sent", now, None)
     if not violations:
         return None
-    if any(v.allowed_from is None for v in violations):
-        never = next(v for v in violations if v.allowed_from is None)
-        if never.rule in ("no-bombarding",) and len(violations) > 1:
-            # the silence of a thank-you phase ends; report the rule that binds after it
-            rest = [v for v in violations if v is not never]
-            if all(v.allowed_from is not None for v in rest):
-                latest = max(rest, key=lambda v: v.allowed_from or now)
-                return Blocked("send_status_inquiry", latest.rule, latest.allowed_from)
-        return Blocked("send_status_inquiry", never.rule, None)
+    never = [v for v in violations if v.allowed_from is None]
+    if never:
+        return Blocked("send_status_inquiry", never[0].rule, None)
+    # the rule that holds it back longest is the one to name
     latest = max(violations, key=lambda v: v.allowed_from or now)
     return Blocked("send_status_inquiry", latest.rule, latest.allowed_from)
 
@@ -331,7 +326,8 @@ def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime
             to=(),
             not_before=_inquiry_from(ctx),
             # the application closes by itself (ghosted-close) if no inquiry is sent by then
-            due_by=closing(ctx, policy),
+            due_by=None,
+            due_at_close=True,
             rule=_inquiry_rule(ctx),
             reason=(
                 "The expected timeframe has passed: send one polite, concise status inquiry."
@@ -341,12 +337,11 @@ def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime
             optional=optional,
         )
     if ctx.state in ("interviewed", "thanked"):
-        timed = next_deadline(ctx, policy)
         return _wait(
             base,
             ctx,
             policy,
-            None if timed is None else timed[0],
+            None,
             "no-bombarding",
             "Everyone has been thanked; give them time to deliberate before reaching out again.",
             optional=optional,
@@ -359,15 +354,11 @@ def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime
             "ongoing-wait": "They said the decision is still ongoing; wait patiently.",
             "inquiry-spacing": "Space your follow-ups; the next one may follow later.",
         }.get(block.rule, "Wait.")
-        nxt = block.until
-        timed = next_deadline(ctx, policy)
-        if timed is not None and timed[0] < nxt:
-            nxt = timed[0]
         return _wait(
             base,
             ctx,
             policy,
-            nxt,
+            block.until,
             block.rule,
             f"{reason} A status inquiry is allowed from {_when(ctx, block.until)}.",
             optional=optional,
@@ -379,15 +370,13 @@ def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime
             "No more follow-ups: the limit of unanswered inquiries is reached. If they do not "
             f"write, this closes as no_response at {_when(ctx, timed[0])}."
         )
-    elif ctx.state in ("interviewed", "thanked"):
-        reason = "Everyone has been thanked; give them time to deliberate."
     else:
         reason = "No more follow-ups are allowed this round; wait for the employer to write."
     return _wait(
         base,
         ctx,
         policy,
-        None if timed is None else timed[0],
+        None,
         block.rule,
         reason,
         optional=optional,
@@ -411,26 +400,26 @@ def _wait(
     base: dict[str, Any],
     ctx: Context,
     policy: Policy,
-    not_before: datetime | None,
+    change: datetime | None,
     rule: str,
     reason: str,
     *,
     optional: tuple[str, ...] = (),
     blocked: tuple[Blocked, ...] = (),
 ) -> Decision:
-    if not_before is None:
-        timed = next_deadline(ctx, policy)
-        not_before = None if timed is None else timed[0]
+    """A wait whose ``not_before`` is the first instant the decision changes by itself: the
+    ``change`` the caller knows of (an inquiry opening), the next timed transition, or the end
+    of the optional handwritten note, whichever comes first."""
+    timed = next_deadline(ctx, policy)
+    changes = [change, None if timed is None else timed[0]]
     if optional:
-        # the decision also changes when the optional handwritten note runs out
-        limit = ctx.late_limit()
-        if limit is not None and limit > base["as_of"]:
-            not_before = limit if not_before is None else min(not_before, limit)
+        changes.append(ctx.late_limit())
+    ahead = [t for t in changes if t is not None and t > base["as_of"]]
     return Decision(
         **base,
         action="wait",
         to=(),
-        not_before=not_before,
+        not_before=min(ahead) if ahead else None,
         due_by=None,
         suggested_at=None,
         late=False,
@@ -455,12 +444,15 @@ def _act(
     reason: str,
     optional: tuple[str, ...] = (),
     blocked: tuple[Blocked, ...] = (),
+    due_at_close: bool = False,
 ) -> Decision:
     # rule send-window: suggest a business-hours instant before the deadline
     start = max(now, not_before)
     n = policy.numbers
-    until = due_by
     closes = closing(ctx, policy)  # never suggest an instant at which it will have closed
+    if due_at_close:
+        due_by = closes
+    until = due_by
     if closes is not None and (until is None or closes < until):
         until = closes
     suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
