@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 import attrs
 
@@ -65,8 +65,15 @@ def _fixed_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _fixed(value)
 
 
+def _plain_date(value: date | None) -> date | None:
+    """A date as a plain :class:`datetime.date` (a pendulum ``Date`` has other arithmetic)."""
+    if type(value) is date or not isinstance(value, date) or isinstance(value, datetime):
+        return value  # a plain date, None, or anything else for the validator to refuse
+    return date(value.year, value.month, value.day)
+
+
 def _fixed_or_date(value: date | datetime | None) -> date | datetime | None:
-    return _fixed(value) if isinstance(value, datetime) else value
+    return _fixed(value) if isinstance(value, datetime) else _plain_date(value)
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -137,7 +144,9 @@ class Interview(_Base):
     interviewers: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=[_is_tuple, _names]
     )
-    decision_expected_by: date | None = attrs.field(default=None, validator=_date_or_none)
+    decision_expected_by: date | None = attrs.field(
+        default=None, converter=_plain_date, validator=_date_or_none
+    )
     notes: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=[_is_tuple, _names]
     )
@@ -170,7 +179,9 @@ class StatusInquirySent(_Base):
 class ReplyReceived(_Base):
     """The employer wrote; the decision is still ongoing, maybe with a new expected date."""
 
-    decision_expected_by: date | None = attrs.field(default=None, validator=_date_or_none)
+    decision_expected_by: date | None = attrs.field(
+        default=None, converter=_plain_date, validator=_date_or_none
+    )
     type: ClassVar[str] = "reply_received"
 
 
@@ -283,7 +294,10 @@ def _text(value: object, path: str) -> str:
 def _text_list(value: object, path: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise InvalidApplication(path, f"expected a list of strings, got {_kind(value)}")
-    return tuple(_text(item, f"{path}[{i}]") for i, item in enumerate(value))
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            _text(item, f"{path}[{i}]")  # raises, naming the item
+    return tuple(value)
 
 
 def _channel(value: object, path: str) -> str:
@@ -317,36 +331,70 @@ _FIELDS: dict[str, dict[str, tuple[_Reader, bool]]] = {
 
 def event_from_dict(data: object, path: str = "event") -> Event:
     """Read one event of the wire format; errors name ``path`` and the field."""
-    if not isinstance(data, Mapping):
-        raise InvalidApplication(path, f"expected an event object, got {_kind(data)}")
+    try:
+        return _event(data)
+    except InvalidApplication as exc:
+        raise InvalidApplication(_within(path, exc.path), exc.why) from None
+
+
+def _within(path: str, inner: str) -> str:
+    """The path ``inner`` inside ``path`` (paths are only built when an error names one)."""
+    if not inner:
+        return path
+    if not path:
+        return inner
+    return f"{path}{inner}" if inner.startswith("[") else f"{path}.{inner}"
+
+
+def _event(data: object) -> Event:
+    # errors name paths relative to the event: ``at``, ``interviewers[1]``
+    if type(data) is not dict and not isinstance(data, Mapping):
+        raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
     if "type" not in data:
-        raise InvalidApplication(f"{path}.type", "missing; expected one of " + _type_list())
+        raise InvalidApplication("type", "missing; expected one of " + _type_list())
     kind = data["type"]
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
         shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
         raise InvalidApplication(
-            f"{path}.type", f"unknown event type {shown}; expected one of {_type_list()}"
+            "type", f"unknown event type {shown}; expected one of {_type_list()}"
         )
     if "at" not in data:
-        raise InvalidApplication(f"{path}.at", "missing; expected an RFC 3339 instant")
+        raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
     fields = _FIELDS.get(kind, {})
-    kwargs: dict[str, Any] = {"at": parse_instant(data["at"], f"{path}.at")}
+    kwargs: dict[str, Any] = {"at": parse_instant(data["at"], "at")}
     for key, value in data.items():
-        if key in ("type", "at"):
+        if key == "type" or key == "at":
             continue
         if key == "violations":
-            kwargs["violations"] = _text_list(value, f"{path}.violations")
+            kwargs["violations"] = _text_list(value, "violations")
         elif key in fields:
-            kwargs[key] = fields[key][0](value, f"{path}.{key}")
+            kwargs[key] = fields[key][0](value, key)
         else:
             allowed = ", ".join(["type", "at", *fields, "violations"])
-            raise InvalidApplication(
-                f"{path}.{key}", f"unknown field for {kind} (allowed: {allowed})"
-            )
-    try:
-        return EVENT_TYPES[kind](**kwargs)
-    except InvalidApplication as exc:
-        raise InvalidApplication(f"{path}.{exc.path}", exc.why) from None
+            raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
+    return _checked(EVENT_TYPES[kind], kwargs)
+
+
+_T = TypeVar("_T")
+
+
+def _checked(cls: type[_T], values: dict[str, Any]) -> _T:
+    """An instance of ``cls`` from values that ``from_dict``'s readers have checked already.
+
+    The readers check each field as the class's validators would, and give it in the form its
+    converters would (instants with fixed offsets, tuples): running them again would double the
+    cost of loading, the bulk paths' largest after deciding. So the fields are set as they are;
+    the cross-field checks (``__attrs_post_init__``) still run. Tests prove the result equal to
+    what the validating constructor builds from the same values.
+    """
+    inst = object.__new__(cls)
+    for name, default in _DEFAULTS[cls]:
+        value = values[name] if default is _REQUIRED else values.get(name, default)
+        object.__setattr__(inst, name, value)
+    post_init = getattr(inst, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init()
+    return inst
 
 
 def _type_list() -> str:
@@ -437,36 +485,10 @@ class Application:
     @classmethod
     def from_dict(cls, data: object, path: str = "") -> Application:
         """Read an application in the wire format; errors name the field path."""
-
-        def at(key: str) -> str:
-            return f"{path}.{key}" if path else key
-
-        if not isinstance(data, Mapping):
-            raise InvalidApplication(path, f"expected an application object, got {_kind(data)}")
-        for key in data:
-            if key not in _APP_KEYS:
-                raise InvalidApplication(
-                    at(str(key)), f"unknown field (allowed: {', '.join(_APP_KEYS)})"
-                )
-        if "id" not in data:
-            raise InvalidApplication(at("id"), "missing; expected a non-empty string")
-        kwargs: dict[str, Any] = {"id": _text(data["id"], at("id"))}
-        for key in ("company", "role"):
-            if key in data and data[key] is not None:
-                kwargs[key] = _text(data[key], at(key))
-        if "timezone" in data:
-            kwargs["timezone"] = check_timezone(data["timezone"], at("timezone"))
-        if "country" in data and data["country"] is not None:
-            kwargs["country"] = check_country(data["country"], at("country"))
-        raw_events = data.get("events", [])
-        if not isinstance(raw_events, list):
-            raise InvalidApplication(
-                at("events"), f"expected a list of events, got {_kind(raw_events)}"
-            )
-        kwargs["events"] = tuple(
-            event_from_dict(item, at(f"events[{i}]")) for i, item in enumerate(raw_events)
-        )
-        return cls(**kwargs)
+        try:
+            return _application(cls, data)
+        except InvalidApplication as exc:
+            raise InvalidApplication(_within(path, exc.path), exc.why) from None
 
     def to_dict(self) -> dict[str, Any]:
         """Write the application in the wire format."""
@@ -489,6 +511,46 @@ class Application:
     def to_json(self, *, indent: int | None = 2) -> str:
         """Write the application as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+_REQUIRED = attrs.NOTHING
+
+
+def _application(cls: type[Application], data: object) -> Application:
+    # errors name paths relative to the application: ``id``, ``events[2].at``
+    if type(data) is not dict and not isinstance(data, Mapping):
+        raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
+    for key in data:
+        if key not in _APP_KEYS:
+            raise InvalidApplication(str(key), f"unknown field (allowed: {', '.join(_APP_KEYS)})")
+    if "id" not in data:
+        raise InvalidApplication("id", "missing; expected a non-empty string")
+    kwargs: dict[str, Any] = {"id": _text(data["id"], "id")}
+    for key in ("company", "role"):
+        if key in data and data[key] is not None:
+            kwargs[key] = _text(data[key], key)
+    if "timezone" in data:
+        kwargs["timezone"] = check_timezone(data["timezone"], "timezone")
+    if "country" in data and data["country"] is not None:
+        kwargs["country"] = check_country(data["country"], "country")
+    raw_events = data.get("events", [])
+    if not isinstance(raw_events, list):
+        raise InvalidApplication("events", f"expected a list of events, got {_kind(raw_events)}")
+    events = []
+    for i, item in enumerate(raw_events):
+        try:
+            events.append(_event(item))
+        except InvalidApplication as exc:
+            raise InvalidApplication(_within(f"events[{i}]", exc.path), exc.why) from None
+    kwargs["events"] = tuple(events)
+    return _checked(cls, kwargs)
+
+
+#: Class -> its fields' (name, default), for :func:`_checked`; none has a factory default.
+_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {
+    cls: tuple((a.name, a.default) for a in attrs.fields(cls))
+    for cls in (*EVENT_TYPES.values(), Application)
+}
 
 
 def load_json(text: str | bytes) -> Any:

@@ -41,9 +41,12 @@ _INSTANT = re.compile(
 
 
 def parse_instant(value: object, path: str) -> datetime:
-    """Read an RFC 3339 instant; a value without a UTC offset is an error, never UTC."""
+    """Read an RFC 3339 instant; a value without a UTC offset is an error, never UTC.
+
+    The result has a fixed UTC offset (:func:`fixed_offset`), as the value types keep instants.
+    """
     if isinstance(value, datetime):
-        return require_aware(value, path)
+        return fixed_offset(require_aware(value, path))
     if not isinstance(value, str):
         raise InvalidApplication(path, f"expected an RFC 3339 instant string, got {_kind(value)}")
     if not _INSTANT.fullmatch(value):
@@ -96,7 +99,7 @@ MIN_YEAR, MAX_YEAR = 1900, 9000
 def parse_date(value: object, path: str) -> date:
     """Read a ``YYYY-MM-DD`` date."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return check_date(value, path)
+        return check_date(date(value.year, value.month, value.day), path)
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         shown = quoted(value) if isinstance(value, str) else _kind(value)
         raise InvalidApplication(path, f"expected a date YYYY-MM-DD, got {shown}")
