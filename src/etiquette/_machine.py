@@ -129,6 +129,9 @@ COORDINATOR = "coordinator"
 
 # --- the context of one replay ----------------------------------------------------------------
 
+#: A state's timed triggers: (deadline of the context, transitions), in the order of DEADLINES.
+Timed = tuple[tuple[Callable[["Context"], "datetime | None"], tuple["Transition", ...]], ...]
+
 
 @attrs.define
 class Context:
@@ -137,6 +140,8 @@ class Context:
     numbers: Numbers
     calendar: Calendar
     state: str
+    #: the policy's timed transitions by state (:func:`_timed`)
+    timed: Mapping[str, Timed] = attrs.field(factory=dict, repr=False, eq=False)
     outcome: str | None = None
     # the current round
     round_at: datetime | None = None
@@ -155,31 +160,34 @@ class Context:
     offer_due: datetime | None = None
     rejection_at: datetime | None = None
     closed_at: datetime | None = None
-    # business-day sums already computed in this replay: (instant, id(duration)) -> instant
-    memo: dict[tuple[datetime, int], datetime] = attrs.field(factory=dict, repr=False, eq=False)
+    # deadlines already computed in this replay: name -> (the instant it counts from, deadline).
+    # The replay asks for them again and again (before every event, then for the decision);
+    # each is computed anew only when the instant it counts from has been replaced.
+    memo: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict, repr=False, eq=False)
 
-    def add(self, instant: datetime, duration: Duration) -> datetime:
-        """``calendar.add``, computed once per replay: deadlines are asked for again and again."""
-        key = (instant, id(duration))
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = self.calendar.add(instant, duration)
-        return found
+    def _after(self, name: str, since: datetime | None, duration: Duration) -> datetime | None:
+        """``since`` plus ``duration`` in the application's calendar, remembered as ``name``."""
+        if since is None:
+            return None
+        known = self.memo.get(name)
+        if known is not None and known[0] is since:
+            return known[1]
+        deadline = self.calendar.add(since, duration)
+        self.memo[name] = (since, deadline)
+        return deadline
 
     # deadlines of the round, each from the policy's numbers
     def thank_you_due(self) -> datetime | None:
         """End of the thank-you day (rule thank-you-24h)."""
-        return None if self.end is None else self.add(self.end, self.numbers.thank_you_due)
+        return self._after("thank_you_due", self.end, self.numbers.thank_you_due)
 
     def late_limit(self) -> datetime | None:
         """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
-        return None if self.end is None else self.add(self.end, self.numbers.late_limit)
+        return self._after("late_limit", self.end, self.numbers.late_limit)
 
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
-        if self.last_inquiry is None:
-            return None
-        return self.add(self.last_inquiry, self.numbers.spacing)
+        return self._after("spaced_from", self.last_inquiry, self.numbers.spacing)
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
@@ -188,9 +196,7 @@ class Context:
 
     def ghost_close(self) -> datetime | None:
         """When the last allowed inquiry has stayed unanswered long enough (ghosted-close)."""
-        if self.last_inquiry is None:
-            return None
-        return self.add(self.last_inquiry, self.numbers.ghost_wait)
+        return self._after("ghost_close", self.last_inquiry, self.numbers.ghost_wait)
 
     def cold_close(self) -> datetime | None:
         """The latest close when the employer stays silent (ghosted-close, invariant P7).
@@ -199,24 +205,26 @@ class Context:
         the instant at which a candidate who inquired at every first allowed instant would be
         closed as no_response. Inquiring later, or not at all, never keeps it open longer.
         """
-        if self.opening is None:
+        opening = self.opening
+        if opening is None:
             return None
-        bound = self.opening
+        known = self.memo.get("cold_close")
+        if known is not None and known[0] is opening:
+            return known[1]
+        bound = opening
         for _ in range(self.numbers.max_unanswered - 1):
-            bound = self.add(bound, self.numbers.spacing)
-        return self.add(bound, self.numbers.ghost_wait)
+            bound = self.calendar.add(bound, self.numbers.spacing)
+        bound = self.calendar.add(bound, self.numbers.ghost_wait)
+        self.memo["cold_close"] = (opening, bound)
+        return bound
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
-        if self.rejection_at is None:
-            return None
-        return self.add(self.rejection_at, self.numbers.rejection_due)
+        return self._after("rejection_due", self.rejection_at, self.numbers.rejection_due)
 
     def rejection_limit(self) -> datetime | None:
         """When the gracious reply's window ends (rejection-one-reply)."""
-        if self.rejection_at is None:
-            return None
-        return self.add(self.rejection_at, self.numbers.rejection_limit)
+        return self._after("rejection_limit", self.rejection_at, self.numbers.rejection_limit)
 
     def owed(self) -> tuple[str, ...]:
         """Recipients of this round not yet thanked by email."""
@@ -559,7 +567,19 @@ def trigger_of(event: Event) -> str:
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
     """The events with their indexes, in the order of their instants (stable)."""
-    return sorted(enumerate(app.events), key=lambda pair: _utc(pair[1].at))
+    return [(index, event) for _, index, event in timeline(app)]
+
+
+def timeline(app: Application) -> list[tuple[datetime, int, Event]]:
+    """Each event's instant in UTC, its index and itself, in the order of the instants (stable)."""
+    return sorted(
+        [(_utc(event.at), index, event) for index, event in enumerate(app.events)],
+        key=_first,
+    )
+
+
+def _first(entry: tuple[datetime, int, Event]) -> datetime:
+    return entry[0]
 
 
 def _utc(instant: datetime) -> datetime:
@@ -578,6 +598,7 @@ def new_context(app: Application, policy: Policy) -> Context:
         numbers=policy.numbers,
         calendar=calendar_for(app.timezone, app.country),
         state=policy.initial,
+        timed=_timed(policy),
     )
 
 
@@ -589,8 +610,7 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
     """
     ctx = new_context(app, policy)
     until = _utc(until)
-    for index, event in ordered(app):
-        at = _utc(event.at)
+    for at, index, event in timeline(app):
         if at > until:
             break
         apply(ctx, policy, event, f"events[{index}]", at, judged=False)
@@ -627,7 +647,7 @@ def closing(ctx: Context, policy: Policy) -> datetime | None:
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
     """The earliest timed transition that will fire from the current state, if any."""
     best: tuple[datetime, Transition] | None = None
-    for deadline_of, candidates in _timed(policy).get(ctx.state, ()):
+    for deadline_of, candidates in ctx.timed.get(ctx.state, ()):
         for t in candidates:
             if t.conditions and not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
                 continue
@@ -636,9 +656,6 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
                 best = (deadline, t)
             break
     return best
-
-
-Timed = tuple[tuple[Callable[[Context], datetime | None], tuple[Transition, ...]], ...]
 
 
 @functools.lru_cache(maxsize=64)
@@ -793,7 +810,7 @@ def apply(
     advance(ctx, policy, at)
     trigger = trigger_of(event)
     kind = TRIGGERS[trigger]
-    if policy.states[ctx.state].get("final", False):
+    if ctx.state in policy.final_states:
         raise InvalidEvent(
             path,
             f"{event.type} after the application closed ({ctx.outcome}) "

@@ -87,10 +87,11 @@ class Policy:
     machine: transitions.Machine = attrs.field(repr=False)
     table: Any = attrs.field(repr=False)  # _machine.Table
     spec: Mapping[str, Any] = attrs.field(repr=False)
+    #: The names of the final states.
+    final_states: tuple[str, ...] = attrs.field(init=False, repr=False)
 
-    @property
-    def final_states(self) -> tuple[str, ...]:
-        """The names of the final states."""
+    @final_states.default
+    def _finals(self) -> tuple[str, ...]:
         return tuple(s for s, d in self.states.items() if d.get("final", False))
 
 

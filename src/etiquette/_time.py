@@ -176,10 +176,11 @@ class Calendar:
 
     timezone: str
     country: str | None = None
+    #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
+    tz: pendulum.Timezone = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def tz(self) -> pendulum.Timezone:
-        """The pendulum timezone (a :class:`zoneinfo.ZoneInfo`)."""
+    @tz.default
+    def _tz(self) -> pendulum.Timezone:
         return _zone(self.timezone)
 
     def local(self, instant: datetime) -> datetime:
@@ -203,9 +204,10 @@ class Calendar:
         if duration.unit == "hours":
             # elapsed time: on the UTC line, never on a zone's wall clock
             return instant.astimezone(UTC) + timedelta(hours=duration.amount)
-        local = instant.astimezone(self.tz)
+        tz = self.tz
+        local = instant.astimezone(tz)
         target = _business_day_after(self.country, local.date(), duration.amount)
-        return _resolve(self.tz, datetime.combine(target, local.time()))
+        return _resolve(tz, target, local.time())
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
@@ -248,11 +250,11 @@ def _zone(name: str) -> pendulum.Timezone:
 @lru_cache(maxsize=65536)
 def _at_local(zone: str, day: date, clock: time) -> datetime:
     # Cached: the clocks asked for here are the policy's few (09:00, midnight, the send window).
-    return _resolve(_zone(zone), datetime.combine(day, clock))
+    return _resolve(_zone(zone), day, clock)
 
 
-def _resolve(zone: pendulum.Timezone, wall: datetime) -> datetime:
-    """The UTC instant of the naive local ``wall`` time in ``zone``, resolved as pendulum does.
+def _resolve(zone: pendulum.Timezone, day: date, clock: time) -> datetime:
+    """The UTC instant of the local wall time ``clock`` on ``day`` in ``zone``, as pendulum does.
 
     A wall time that a DST change skips moves forward by the gap (02:30 -> 03:30); one that it
     repeats is the later of the two (``fold=1``). Computed instants are kept in UTC: comparisons
@@ -260,6 +262,10 @@ def _resolve(zone: pendulum.Timezone, wall: datetime) -> datetime:
     hour of a DST change. (Plain ``zoneinfo`` offsets: pendulum's own constructor, which gives
     the same instants, costs ten times as much and this is the engine's hottest path.)
     """
+    offset = _day_offset(zone, day)
+    if offset is not None:  # no DST change that day: one offset for every wall time
+        return datetime.combine(day, clock, UTC) - offset
+    wall = datetime.combine(day, clock)
     after = zone.utcoffset(wall.replace(fold=1))
     before = zone.utcoffset(wall)
     assert after is not None
@@ -267,6 +273,20 @@ def _resolve(zone: pendulum.Timezone, wall: datetime) -> datetime:
     if after > before:  # skipped: move forward by the gap
         wall += after - before
     return (wall - after).replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=65536)
+def _day_offset(zone: pendulum.Timezone, day: date) -> timedelta | None:
+    """The zone's UTC offset through the whole of the local ``day``; None if it changes that day.
+
+    Looked at on every hour (both folds) and at the day's last instant: DST changes happen on
+    the hour or the half hour, never twice in one day.
+    """
+    start = datetime.combine(day, time(0))
+    walls = [start + timedelta(hours=h) for h in range(24)]
+    walls.append(datetime.combine(day, time.max))
+    offsets = {zone.utcoffset(w.replace(fold=f)) for w in walls for f in (0, 1)}
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 @lru_cache(maxsize=256)

@@ -1,0 +1,82 @@
+"""Local time: wall times resolved as pendulum resolves them, business days that keep the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pendulum
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etiquette._time import Duration, calendar_for
+
+from . import strategies as s
+
+
+@st.composite
+def _days_in(draw: st.DrawFn, zone: str) -> date:
+    """A local date of ``zone``, half of the time one on which its offset changes."""
+    changes = s.dst_changes(zone)
+    near_a_change = draw(st.booleans())
+    if changes and near_a_change:
+        instant = draw(st.sampled_from(changes))
+        return (
+            instant.astimezone(ZoneInfo(zone))
+            + draw(st.sampled_from((-1, 0, 1))) * timedelta(days=1)
+        ).date()
+    return draw(s.dates())
+
+
+_CLOCKS = st.times() | st.sampled_from([time(h, m) for h in range(24) for m in (0, 30)])
+
+
+@given(st.data())
+def test_a_local_wall_time_resolves_as_pendulum_resolves_it(data: st.DataObject) -> None:
+    # skipped wall times move forward by the gap, repeated ones are the later (fold=1); days
+    # without a change take the day's one offset, days with one the full resolution
+    zone = data.draw(s.timezones())
+    day = data.draw(_days_in(zone))
+    clock = data.draw(_CLOCKS)
+    expected = pendulum.datetime(
+        day.year,
+        day.month,
+        day.day,
+        clock.hour,
+        clock.minute,
+        clock.second,
+        clock.microsecond,
+        tz=zone,
+    )
+    got = calendar_for(zone, None).at_local(day, clock)
+    assert got == expected
+    assert got.tzinfo is UTC
+
+
+@given(st.data())
+def test_business_days_keep_the_local_clock_across_dst_changes(data: st.DataObject) -> None:
+    zone = data.draw(s.timezones())
+    country = data.draw(s.countries())
+    day = data.draw(_days_in(zone))
+    clock = data.draw(_CLOCKS)
+    n = data.draw(st.integers(0, 12))
+    cal = calendar_for(zone, country)
+    start = cal.at_local(day, clock)
+    local = start.astimezone(ZoneInfo(zone))
+    got = cal.add(start, Duration(n, "business_days"))
+    target = cal.business_day_after(local.date(), n)
+    assert got == cal.at_local(target, local.time())
+    assert got.tzinfo is UTC
+    assert (got - start) >= timedelta(days=n) - timedelta(hours=2)
+
+
+def test_a_skipped_hour_moves_forward_and_a_repeated_one_is_the_later() -> None:
+    cal = calendar_for("America/New_York", None)
+    # 2026-03-08 02:30 does not exist in New York: 03:30 EDT
+    assert cal.at_local(date(2026, 3, 8), time(2, 30)) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    # 2026-11-01 01:30 happens twice: the later, EST
+    assert cal.at_local(date(2026, 11, 1), time(1, 30)) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    # the day before: one offset all day (EDT)
+    assert cal.at_local(date(2026, 10, 31), time(1, 30)) == datetime(
+        2026, 10, 31, 5, 30, tzinfo=UTC
+    )
