@@ -16,11 +16,10 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from ._decisions import Decision, next_action
+from ._decisions import Decision, as_of, decide_at
 from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
 from ._model import Application
 from ._policy import Policy, default_policy
-from ._time import require_aware
 
 __all__ = ["next_actions", "run_jsonl"]
 
@@ -38,15 +37,14 @@ def next_actions(
     :class:`InvalidEvent` when it is reached, its path prefixed by its position
     (``[41].events[2]``); the decisions yielded before it stand.
     """
-    now = require_aware(now, "now")
-    chosen = policy or default_policy()
-    return _decisions(apps, now, chosen)
+    # checked once here, as next_action checks it at each call
+    return _decisions(apps, as_of(now), policy or default_policy())
 
 
 def _decisions(apps: Iterable[Application], now: datetime, policy: Policy) -> Iterator[Decision]:
     for i, app in enumerate(apps):
         try:
-            yield next_action(app, now, policy)
+            yield decide_at(app, now, policy)
         except InvalidEvent as exc:
             raise InvalidEvent(_at(f"[{i}]", exc.path), exc.why) from None
         except InvalidApplication as exc:
@@ -88,7 +86,7 @@ def run_jsonl(
     decisions written.
     """
     chosen = policy or default_policy()
-    now = require_aware(now, "now")
+    now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     written = 0
@@ -101,7 +99,7 @@ def run_jsonl(
         try:
             data = _loads(line)
             app = Application.from_dict(data)
-            decision = next_action(app, now, chosen)
+            decision = decide_at(app, now, chosen)
         except (InvalidApplication, InvalidEvent) as exc:
             out.flush()
             if bar is not None:

@@ -168,10 +168,17 @@ def next_action(app: Application, now: datetime, policy: Policy | None = None) -
     Only events at or before ``now`` count. Raises :class:`InvalidApplication` for a naive
     ``now`` and :class:`InvalidEvent` for a history that cannot have happened.
     """
-    now = fixed_offset(require_aware(now, "now"))
-    policy = policy or default_policy()
-    ctx = replay(app, policy, now)
-    return decide(app, ctx, policy, now)
+    return decide_at(app, as_of(now), policy or default_policy())
+
+
+def as_of(now: datetime) -> datetime:
+    """``now`` checked (aware, else :class:`InvalidApplication`) and with a fixed offset."""
+    return fixed_offset(require_aware(now, "now"))
+
+
+def decide_at(app: Application, now: datetime, policy: Policy) -> Decision:
+    """:func:`next_action` for a ``now`` already checked by :func:`as_of`."""
+    return decide(app, replay(app, policy, now), policy, now)
 
 
 def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:

@@ -170,7 +170,7 @@ class Context:
         if since is None:
             return None
         known = self.memo.get(name)
-        if known is not None and known[0] is since:
+        if known is not None and known[0] == since:
             return known[1]
         deadline = self.calendar.add(since, duration)
         self.memo[name] = (since, deadline)
@@ -209,7 +209,7 @@ class Context:
         if opening is None:
             return None
         known = self.memo.get("cold_close")
-        if known is not None and known[0] is opening:
+        if known is not None and known[0] == opening:
             return known[1]
         bound = opening
         for _ in range(self.numbers.max_unanswered - 1):
@@ -374,6 +374,18 @@ class Transition:
     conditions: tuple[str, ...]
     guards: tuple[str, ...]
     outcome: str | None
+    #: the conditions' implementations, looked up once (``CONDITIONS``)
+    tests: tuple[Callable[[Context, str | None], bool], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    @tests.default
+    def _tests(self) -> tuple[Callable[[Context, str | None], bool], ...]:
+        return tuple(CONDITIONS[c][1] for c in self.conditions)
+
+    def holds(self, ctx: Context, to: str | None) -> bool:
+        """Whether every condition of the transition holds (a transition without any: True)."""
+        return all(test(ctx, to) for test in self.tests)
 
 
 Table = Mapping[tuple[str, str], tuple[Transition, ...]]
@@ -620,10 +632,8 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
 
 def advance(ctx: Context, policy: Policy, until: datetime) -> None:
     """Fire every timed transition whose deadline is at or before ``until``, earliest first."""
-    for _ in range(len(DEADLINES) * 4):
-        due = next_deadline(ctx, policy)
-        if due is None or due[0] > until:
-            return
+    # timed transitions form no cycle (checked when the policy is built): this ends
+    while (due := next_deadline(ctx, policy)) is not None and due[0] <= until:
         _enter(ctx, due[1], due[0])
 
 
@@ -649,7 +659,7 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
     best: tuple[datetime, Transition] | None = None
     for deadline_of, candidates in ctx.timed.get(ctx.state, ()):
         for t in candidates:
-            if t.conditions and not all(CONDITIONS[c][1](ctx, None) for c in t.conditions):
+            if t.tests and not t.holds(ctx, None):
                 continue
             deadline = deadline_of(ctx)
             if deadline is not None and (best is None or deadline < best[0]):
@@ -709,7 +719,7 @@ def route(ctx: Context, policy: Policy, trigger: str, to: str | None) -> Transit
     """The transition a trigger takes from the current state: the first whose conditions hold."""
     table: Table = policy.table
     for t in table.get((ctx.state, trigger), ()):
-        if not t.conditions or all(CONDITIONS[c][1](ctx, to) for c in t.conditions):
+        if not t.tests or t.holds(ctx, to):
             return t
     return None
 

@@ -204,10 +204,9 @@ class Calendar:
         if duration.unit == "hours":
             # elapsed time: on the UTC line, never on a zone's wall clock
             return instant.astimezone(UTC) + timedelta(hours=duration.amount)
-        tz = self.tz
-        local = instant.astimezone(tz)
+        local = instant.astimezone(self.tz)
         target = _business_day_after(self.country, local.date(), duration.amount)
-        return _resolve(tz, target, local.time())
+        return _resolve(self.timezone, target, local.time())
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
@@ -250,10 +249,10 @@ def _zone(name: str) -> pendulum.Timezone:
 @lru_cache(maxsize=65536)
 def _at_local(zone: str, day: date, clock: time) -> datetime:
     # Cached: the clocks asked for here are the policy's few (09:00, midnight, the send window).
-    return _resolve(_zone(zone), day, clock)
+    return _resolve(zone, day, clock)
 
 
-def _resolve(zone: pendulum.Timezone, day: date, clock: time) -> datetime:
+def _resolve(zone: str, day: date, clock: time) -> datetime:
     """The UTC instant of the local wall time ``clock`` on ``day`` in ``zone``, as pendulum does.
 
     A wall time that a DST change skips moves forward by the gap (02:30 -> 03:30); one that it
@@ -265,9 +264,10 @@ def _resolve(zone: pendulum.Timezone, day: date, clock: time) -> datetime:
     offset = _day_offset(zone, day)
     if offset is not None:  # no DST change that day: one offset for every wall time
         return datetime.combine(day, clock, UTC) - offset
+    tz = _zone(zone)
     wall = datetime.combine(day, clock)
-    after = zone.utcoffset(wall.replace(fold=1))
-    before = zone.utcoffset(wall)
+    after = tz.utcoffset(wall.replace(fold=1))
+    before = tz.utcoffset(wall)
     assert after is not None
     assert before is not None
     if after > before:  # skipped: move forward by the gap
@@ -276,16 +276,17 @@ def _resolve(zone: pendulum.Timezone, day: date, clock: time) -> datetime:
 
 
 @lru_cache(maxsize=65536)
-def _day_offset(zone: pendulum.Timezone, day: date) -> timedelta | None:
+def _day_offset(zone: str, day: date) -> timedelta | None:
     """The zone's UTC offset through the whole of the local ``day``; None if it changes that day.
 
     Looked at on every hour (both folds) and at the day's last instant: DST changes happen on
     the hour or the half hour, never twice in one day.
     """
+    tz = _zone(zone)
     start = datetime.combine(day, time(0))
     walls = [start + timedelta(hours=h) for h in range(24)]
     walls.append(datetime.combine(day, time.max))
-    offsets = {zone.utcoffset(w.replace(fold=f)) for w in walls for f in (0, 1)}
+    offsets = {tz.utcoffset(w.replace(fold=f)) for w in walls for f in (0, 1)}
     return offsets.pop() if len(offsets) == 1 else None
 
 
