@@ -7,10 +7,10 @@ Markdown table:
 
 * decisions per CPU second from applications already loaded (``next_actions``);
 * the same for the Machine-per-application pattern (``bench/machine_per_app.py``), and the ratio;
-* the cost per application (load from the wire format + decide) at 10k (best of four passes, two
-  before and two after the long run) and at 1M applications (one pass). The 1M are generated
-  lazily in chunks of 10k, so at most one chunk lives in memory; only the loading and deciding
-  are timed, not the generating;
+* the cost per application (load from the wire format + decide) at 10k and at 1M applications:
+  the 1M in one pass, generated lazily in chunks of 10k so that at most one chunk lives in
+  memory (only the loading and deciding are timed, not the generating), and the same 10k timed
+  ten times spread over that pass; both are means over the same stretch of time;
 * ``etiquette next FILE --jsonl`` end to end (a subprocess, start-up included) against the floor
   of parsing and dumping the same lines with the stdlib ``json`` in a subprocess of its own;
 * peak memory (resident set) of the ``--jsonl`` runs, at two input sizes, and of this process;
@@ -70,16 +70,32 @@ def _chunks(n: int, seed: int) -> Iterator[list[dict[str, Any]]]:
         yield [application(seed, i) for i in range(start, min(n, start + CHUNK))]
 
 
-def per_application_cost(n: int, seed: int) -> float:
-    """Seconds per application to load (from the wire format) and decide, over ``n`` apps."""
+def _cost(chunk: list[dict[str, Any]], policy: Any) -> float:
+    """CPU seconds to load (from the wire format) and decide each application of ``chunk``."""
+    t0 = time.process_time()
+    for data in chunk:
+        next_action(Application.from_dict(data), NOW, policy)
+    return time.process_time() - t0
+
+
+def scaling(big: int, small: int, seed: int, samples: int = 10) -> tuple[float, float]:
+    """Seconds per application to load and decide, over ``small`` and over ``big`` applications.
+
+    The ``big`` run goes chunk by chunk; at ``samples`` points spread over it (the first before
+    it starts), the same ``small`` applications are timed again. Both figures are means taken
+    over the same stretch of time, so a slow spell of a shared machine weighs on both alike
+    instead of on the long run alone.
+    """
     policy = default_policy()
-    spent = 0.0
-    for chunk in _chunks(n, seed):
-        t0 = time.process_time()
-        for data in chunk:
-            next_action(Application.from_dict(data), NOW, policy)
-        spent += time.process_time() - t0
-    return spent / n
+    reference = next(_chunks(small, seed))
+    every = max(1, (big // CHUNK) // samples)
+    spent_small: list[float] = []
+    spent_big = 0.0
+    for i, chunk in enumerate(_chunks(big, seed)):
+        if i % every == 0 and len(spent_small) < samples:
+            spent_small.append(_cost(reference, policy))
+        spent_big += _cost(chunk, policy)
+    return statistics.fmean(spent_small) / small, spent_big / big
 
 
 def _write_jsonl(path: Path, n: int, seed: int) -> None:
@@ -151,12 +167,7 @@ def main() -> None:
     agree = _agreement(args.seed, policy)
 
     print("per-application cost at 10k and at scale...", file=sys.stderr)
-    # the 10k figure is the best of passes before and after the long run, so that a slow
-    # moment of the machine at either end does not decide the comparison
-    costs_small = [per_application_cost(small, args.seed) for _ in range(2)]
-    cost_big = per_application_cost(big, args.seed)
-    costs_small += [per_application_cost(small, args.seed) for _ in range(2)]
-    cost_small = min(costs_small)
+    cost_small, cost_big = scaling(big, small, args.seed)
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print("--jsonl end to end...", file=sys.stderr)
