@@ -65,7 +65,16 @@ def test_business_days_keep_the_local_clock_across_dst_changes(data: st.DataObje
     local = start.astimezone(ZoneInfo(zone))
     got = cal.add(start, Duration(n, "business_days"))
     target = cal.business_day_after(local.date(), n)
-    assert got == cal.at_local(target, local.time())
+    assert got == pendulum.datetime(
+        target.year,
+        target.month,
+        target.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tz=zone,
+    )
     assert got.tzinfo is UTC
     assert (got - start) >= timedelta(days=n) - timedelta(hours=2)
 
@@ -80,3 +89,13 @@ def test_a_skipped_hour_moves_forward_and_a_repeated_one_is_the_later() -> None:
     assert cal.at_local(date(2026, 10, 31), time(1, 30)) == datetime(
         2026, 10, 31, 5, 30, tzinfo=UTC
     )
+
+
+def test_a_time_of_the_repeated_hour_keeps_its_clock_on_a_day_that_skips_it() -> None:
+    # 2013-10-27 04:00 in Istanbul is the second pass of the repeated hour (UTC 01:00); 111
+    # business days later, 2014-03-31, skips 03:00-04:00: 04:00 exists there, at UTC 01:00
+    cal = calendar_for("Europe/Istanbul", None)
+    start = datetime(2013, 10, 27, 1, 0, tzinfo=UTC)
+    got = cal.add(start, Duration(111, "business_days"))
+    assert got == pendulum.datetime(2014, 3, 31, 4, 0, tz="Europe/Istanbul")
+    assert got == datetime(2014, 3, 31, 1, 0, tzinfo=UTC)

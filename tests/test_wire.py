@@ -26,6 +26,7 @@ from etiquette import (
     OfferReceived,
     StatusInquirySent,
     ThankYouSent,
+    Withdrawn,
     next_action,
     record,
 )
@@ -710,6 +711,26 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
         app, events=[attrs.evolve(e, at=e.at.astimezone(zone)) for e in app.events]
     )
     assert repr(Application.from_dict(data)) == repr(expected)
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        # local mean time in Amsterdam, +00:19:32: an offset with seconds becomes UTC, 1899
+        datetime(1900, 1, 1, 0, 0, tzinfo=ZoneInfo("Europe/Amsterdam")),
+        datetime(9000, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(seconds=-30))),
+    ],
+)
+def test_an_instant_that_leaves_the_years_once_fixed_is_refused_as_the_constructor_does(
+    instant: datetime,
+) -> None:
+    with pytest.raises(InvalidApplication) as by_constructor:
+        Withdrawn(at=instant)
+    with pytest.raises(InvalidApplication) as by_loading:
+        Application.from_dict({"id": "x", "events": [{"type": "withdrawn", "at": instant}]})
+    assert by_loading.value.path == "events[0].at"
+    assert "outside the years 1900-9000" in by_loading.value.why
+    assert by_constructor.value.why == by_loading.value.why
 
 
 def test_round_trip_keeps_the_offset_of_each_instant() -> None:

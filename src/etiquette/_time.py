@@ -46,7 +46,8 @@ def parse_instant(value: object, path: str) -> datetime:
     The result has a fixed UTC offset (:func:`fixed_offset`), as the value types keep instants.
     """
     if isinstance(value, datetime):
-        return fixed_offset(require_aware(value, path))
+        # checked again once fixed: an offset with seconds becomes UTC, which may cross a year
+        return require_aware(fixed_offset(require_aware(value, path)), path)
     if not isinstance(value, str):
         raise InvalidApplication(path, f"expected an RFC 3339 instant string, got {_kind(value)}")
     if not _INSTANT.fullmatch(value):
@@ -206,7 +207,10 @@ class Calendar:
             return instant.astimezone(UTC) + timedelta(hours=duration.amount)
         local = instant.astimezone(self.tz)
         target = _business_day_after(self.country, local.date(), duration.amount)
-        return _resolve(self.timezone, target, local.time())
+        clock = local.time()
+        if clock.fold:  # the second pass of a repeated hour: the same time of day, on its own
+            clock = clock.replace(fold=0)
+        return _resolve(self.timezone, target, clock)
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
