@@ -283,8 +283,8 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 def _day_offset(zone: str, day: date) -> timedelta | None:
     """The zone's UTC offset through the whole of the local ``day``; None if it changes that day.
 
-    Looked at on every hour (both folds) and at the day's last instant: DST changes happen on
-    the hour or the half hour, never twice in one day.
+    Looked at on every hour (both folds) and at the day's last instant: a change anywhere in the
+    day makes two of these differ, as no zone of the tz database changes twice in one local day.
     """
     tz = _zone(zone)
     start = datetime.combine(day, time(0))
