@@ -165,14 +165,17 @@ class Context:
     # each is computed anew only when the instant it counts from has been replaced.
     memo: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict, repr=False, eq=False)
 
-    def _after(self, name: str, since: datetime | None, duration: Duration) -> datetime | None:
-        """``since`` plus ``duration`` in the application's calendar, remembered as ``name``."""
+    def _after(self, name: str, since: datetime | None, *durations: Duration) -> datetime | None:
+        """``since`` plus each of ``durations`` in turn, in the application's calendar,
+        remembered as ``name``."""
         if since is None:
             return None
         known = self.memo.get(name)
         if known is not None and known[0] == since:
             return known[1]
-        deadline = self.calendar.add(since, duration)
+        deadline = since
+        for duration in durations:
+            deadline = self.calendar.add(deadline, duration)
         self.memo[name] = (since, deadline)
         return deadline
 
@@ -205,18 +208,9 @@ class Context:
         the instant at which a candidate who inquired at every first allowed instant would be
         closed as no_response. Inquiring later, or not at all, never keeps it open longer.
         """
-        opening = self.opening
-        if opening is None:
-            return None
-        known = self.memo.get("cold_close")
-        if known is not None and known[0] == opening:
-            return known[1]
-        bound = opening
-        for _ in range(self.numbers.max_unanswered - 1):
-            bound = self.calendar.add(bound, self.numbers.spacing)
-        bound = self.calendar.add(bound, self.numbers.ghost_wait)
-        self.memo["cold_close"] = (opening, bound)
-        return bound
+        n = self.numbers
+        spacings = (n.spacing,) * (n.max_unanswered - 1)
+        return self._after("cold_close", self.opening, *spacings, n.ghost_wait)
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""

@@ -295,8 +295,10 @@ def _text_list(value: object, path: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise InvalidApplication(path, f"expected a list of strings, got {_kind(value)}")
     for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            _text(item, f"{path}[{i}]")  # raises, naming the item
+        try:
+            _text(item, "")
+        except InvalidApplication as exc:
+            raise InvalidApplication(f"{path}[{i}]", exc.why) from None
     return tuple(value)
 
 
@@ -341,9 +343,7 @@ def _within(path: str, inner: str) -> str:
     """The path ``inner`` inside ``path`` (paths are only built when an error names one)."""
     if not inner:
         return path
-    if not path:
-        return inner
-    return f"{path}{inner}" if inner.startswith("[") else f"{path}.{inner}"
+    return f"{path}.{inner}" if path else inner
 
 
 def _event(data: object) -> Event:

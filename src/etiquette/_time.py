@@ -283,14 +283,13 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 def _day_offset(zone: str, day: date) -> timedelta | None:
     """The zone's UTC offset through the whole of the local ``day``; None if it changes that day.
 
-    Looked at on every hour (both folds) and at the day's last instant: a change anywhere in the
-    day makes two of these differ, as no zone of the tz database changes twice in one local day.
+    Looked at the day's first and last instants, both folds: no zone of the tz database changes
+    its offset twice in one local day, so a change anywhere in it makes these differ (a change
+    at midnight makes the two folds of midnight differ).
     """
     tz = _zone(zone)
-    start = datetime.combine(day, time(0))
-    walls = [start + timedelta(hours=h) for h in range(24)]
-    walls.append(datetime.combine(day, time.max))
-    offsets = {tz.utcoffset(w.replace(fold=f)) for w in walls for f in (0, 1)}
+    ends = (datetime.combine(day, time(0)), datetime.combine(day, time.max))
+    offsets = {tz.utcoffset(w.replace(fold=f)) for w in ends for f in (0, 1)}
     return offsets.pop() if len(offsets) == 1 else None
 
 
