@@ -99,3 +99,38 @@ def test_a_time_of_the_repeated_hour_keeps_its_clock_on_a_day_that_skips_it() ->
     got = cal.add(start, Duration(111, "business_days"))
     assert got == pendulum.datetime(2014, 3, 31, 4, 0, tz="Europe/Istanbul")
     assert got == datetime(2014, 3, 31, 1, 0, tzinfo=UTC)
+
+
+def test_business_days_count_from_the_local_date_on_either_side_of_local_midnight() -> None:
+    # 23:59:59.999999 and 00:00 local are one microsecond apart on the UTC line but on two local
+    # dates; west of UTC the local midnight falls inside a UTC day, east of it at another hour
+    for zone, country in (("America/Los_Angeles", "US"), ("Asia/Tokyo", "JP"), ("UTC", None)):
+        cal = calendar_for(zone, country)
+        three = Duration(3, "business_days")
+        for day in (date(2026, 11, 20), date(2026, 11, 25), date(2026, 12, 31)):
+            midnight = cal.at_local(day, time(0, 0))
+            before = midnight - timedelta(microseconds=1)
+            for instant in (before, midnight):
+                local = instant.astimezone(ZoneInfo(zone))
+                target = cal.business_day_after(local.date(), 3)
+                expected = pendulum.datetime(
+                    target.year,
+                    target.month,
+                    target.day,
+                    local.hour,
+                    local.minute,
+                    local.second,
+                    local.microsecond,
+                    tz=zone,
+                )
+                assert cal.add(instant, three) == expected
+
+
+@given(st.data())
+def test_wall_clock_text_is_strftime_in_the_c_locale(data: st.DataObject) -> None:
+    zone = data.draw(s.timezones())
+    instant = data.draw(s.instants())
+    cal = calendar_for(zone, None)
+    local = instant.astimezone(ZoneInfo(zone))
+    assert cal.wall_clock(instant) == local.strftime("%a %Y-%m-%d %H:%M")
+    assert cal.wall_clock(instant, zone=True) == local.strftime("%a %Y-%m-%d %H:%M %Z")

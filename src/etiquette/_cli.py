@@ -18,7 +18,7 @@ from ._decisions import Decision, Verdict, check, next_action
 from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
 from ._model import Application, Event, load_json
 from ._policy import Policy, load_policy
-from ._time import calendar_for, parse_instant
+from ._time import Calendar, calendar_for, parse_instant
 
 __all__ = ["main"]
 
@@ -280,8 +280,8 @@ def _describe(event: Event) -> str:
     return text
 
 
-def _local(cal: Any, instant: datetime) -> str:
-    return str(cal.local(instant).strftime("%a %Y-%m-%d %H:%M %Z"))
+def _local(cal: Calendar, instant: datetime) -> str:
+    return cal.wall_clock(instant, zone=True)
 
 
 def render_decision(decision: Decision, app: Application) -> str:

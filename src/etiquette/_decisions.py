@@ -17,6 +17,7 @@ from ._machine import (
     Context,
     apply,
     closing,
+    hold_back,
     judge,
     new_context,
     next_deadline,
@@ -254,7 +255,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
 
 
 def _when(ctx: Context, instant: datetime) -> str:
-    return ctx.calendar.local(instant).strftime("%a %Y-%m-%d %H:%M")
+    return ctx.calendar.wall_clock(instant)
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -275,15 +276,18 @@ def _optional(ctx: Context, policy: Policy, now: datetime) -> tuple[str, ...]:
 
 def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | None:
     """What holds a status inquiry back at ``now``, or None when it is allowed."""
-    _, violations = judge(ctx, policy, "status_inquiry_sent", now, None)
-    if not violations:
+    _, holds = hold_back(ctx, policy, "status_inquiry_sent", now, None)
+    if not holds:
         return None
-    never = [v for v in violations if v.allowed_from is None]
-    if never:
-        return Blocked("send_status_inquiry", never[0].rule, None)
-    # the rule that holds it back longest is the one to name
-    latest = max(violations, key=lambda v: v.allowed_from or now)
-    return Blocked("send_status_inquiry", latest.rule, latest.allowed_from)
+    # a rule that never allows it by waiting is the one to name (the first), else the rule that
+    # holds it back longest
+    named = holds[0]
+    for hold in holds:
+        if hold[1] is None:
+            return Blocked("send_status_inquiry", hold[0], None)
+        if named[1] is not None and hold[1] > named[1]:
+            named = hold
+    return Blocked("send_status_inquiry", named[0], named[1])
 
 
 def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime) -> Decision:

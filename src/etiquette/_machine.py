@@ -48,7 +48,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
-from datetime import timezone as dt_timezone
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -59,16 +58,12 @@ from ._model import (
     Application,
     Event,
     Interview,
-    OfferAccepted,
-    OfferDeclined,
     OfferReceived,
     RejectionReceived,
-    RejectionReplySent,
     ReplyReceived,
     StatusInquirySent,
     ThankYouSent,
     Violation,
-    Withdrawn,
 )
 from ._time import Calendar, calendar_for, quoted
 
@@ -164,6 +159,10 @@ class Context:
     # The replay asks for them again and again (before every event, then for the decision);
     # each is computed anew only when the instant it counts from has been replaced.
     memo: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict, repr=False, eq=False)
+    # the next timed transition from here (:func:`next_deadline`), while nothing has changed:
+    # it is asked for before every event, and by the decision, again and again
+    ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
+    ahead_known: bool = attrs.field(default=False, repr=False, eq=False)
 
     def _after(self, name: str, since: datetime | None, *durations: Duration) -> datetime | None:
         """``since`` plus each of ``durations`` in turn, in the application's calendar,
@@ -171,7 +170,7 @@ class Context:
         if since is None:
             return None
         known = self.memo.get(name)
-        if known is not None and known[0] == since:
+        if known is not None and known[0] is since:
             return known[1]
         deadline = since
         for duration in durations:
@@ -208,9 +207,7 @@ class Context:
         the instant at which a candidate who inquired at every first allowed instant would be
         closed as no_response. Inquiring later, or not at all, never keeps it open longer.
         """
-        n = self.numbers
-        spacings = (n.spacing,) * (n.max_unanswered - 1)
-        return self._after("cold_close", self.opening, *spacings, n.ghost_wait)
+        return self._after("cold_close", self.opening, *self.numbers.cold_chain)
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
@@ -231,82 +228,102 @@ class Context:
 
 # --- guards: each enforces one rule and knows from when it would hold ------------------------
 
-Guard = Callable[[Context, datetime, str | None], Violation | None]
+#: What holds a contact back: the rule, from when it would allow the contact (None: not by
+#: waiting), and the words for why (asked only when a message is wanted: formatting local times
+#: is the costliest part of a guard, and a decision mostly needs the rule and the instant).
+Hold = tuple[str, datetime | None, Callable[[], str]]
+
+Guard = Callable[[Context, datetime, str | None], Hold | None]
 
 
 def _local(ctx: Context, instant: datetime) -> str:
-    return ctx.calendar.local(instant).strftime("%a %Y-%m-%d %H:%M %Z")
+    return ctx.calendar.wall_clock(instant, zone=True)
 
 
-def _interview_over(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _interview_over(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule thank-you-24h: a thank-you is allowed from the interview's end
-    assert ctx.end is not None
-    if at >= ctx.end:
+    end = ctx.end
+    assert end is not None
+    if at >= end:
         return None
-    return Violation(
-        "thank-you-24h", f"the interview ends at {_local(ctx, ctx.end)}; thank after it", ctx.end
-    )
+    return "thank-you-24h", end, lambda: f"the interview ends at {_local(ctx, end)}; thank after it"
 
 
-def _within_late_limit(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _within_late_limit(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule thank-you-late-limit: never after end + late limit
     limit = ctx.late_limit()
     assert limit is not None
     if at < limit:
         return None
-    return Violation(
-        "thank-you-late-limit", f"thank-yous of this round ended at {_local(ctx, limit)}", None
+    return (
+        "thank-you-late-limit",
+        None,
+        lambda: f"thank-yous of this round ended at {_local(ctx, limit)}",
     )
 
 
-def _first_thank_you(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _first_thank_you(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule thank-you-24h: one thank-you email per interviewer per round
     if to not in ctx.thanked:
         return None
-    return Violation("thank-you-24h", f"{to} was already thanked this round", None)
+    return "thank-you-24h", None, lambda: f"{to} was already thanked this round"
 
 
-def _first_note(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _first_note(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule handwritten-note-optional: at most one handwritten note per interviewer per round
     if to not in ctx.noted:
         return None
-    return Violation(
-        "handwritten-note-optional", f"{to} already has a handwritten note this round", None
+    return (
+        "handwritten-note-optional",
+        None,
+        lambda: f"{to} already has a handwritten note this round",
     )
 
 
-def _inquiry_open(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _inquiry_open(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rules inquiry-after-timeline / ongoing-wait / no-bombarding: not before the opening in force
-    if ctx.opening is None or at >= ctx.opening:
+    opening = ctx.opening
+    if opening is None or at >= opening:
         return None
-    return Violation(
-        ctx.opening_rule, f"the status inquiry opens at {_local(ctx, ctx.opening)}", ctx.opening
+    return (
+        ctx.opening_rule,
+        opening,
+        lambda: f"the status inquiry opens at {_local(ctx, opening)}",
     )
 
 
-def _inquiry_spaced(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _inquiry_spaced(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule inquiry-spacing: two inquiries at least `spacing` apart
     spaced = ctx.spaced_from()
     if spaced is None or at >= spaced:
         return None
-    return Violation(
+    return (
         "inquiry-spacing",
-        f"the last inquiry was sent less than {ctx.numbers.spacing.describe()} ago; "
-        f"the next may follow from {_local(ctx, spaced)}",
         spaced,
+        lambda: (
+            f"the last inquiry was sent less than {ctx.numbers.spacing.describe()} ago; "
+            f"the next may follow from {_local(ctx, spaced)}"
+        ),
     )
 
 
-def _inquiry_under_limit(ctx: Context, at: datetime, to: str | None) -> Violation | None:
+def _inquiry_under_limit(ctx: Context, at: datetime, to: str | None) -> Hold | None:
     # rule inquiry-max-unanswered: ≤ max_unanswered since the employer last wrote, ≤ max_total
     n = ctx.numbers
-    if ctx.unanswered >= n.max_unanswered:
-        why = f"{ctx.unanswered} inquiries are unanswered (at most {n.max_unanswered})"
-    elif ctx.inquiries_in_round >= n.max_total:
-        why = f"{ctx.inquiries_in_round} inquiries were sent this round (at most {n.max_total})"
-    else:
-        return None
-    return Violation("inquiry-max-unanswered", why, None)
+    unanswered, sent = ctx.unanswered, ctx.inquiries_in_round
+    if unanswered >= n.max_unanswered:
+        return (
+            "inquiry-max-unanswered",
+            None,
+            lambda: f"{unanswered} inquiries are unanswered (at most {n.max_unanswered})",
+        )
+    if sent >= n.max_total:
+        return (
+            "inquiry-max-unanswered",
+            None,
+            lambda: f"{sent} inquiries were sent this round (at most {n.max_total})",
+        )
+    return None
 
 
 #: Guard name -> (rule id it enforces, what it means, implementation).
@@ -328,13 +345,24 @@ GUARDS: dict[str, tuple[str, str, Guard]] = {
     ),
 }
 
+
+def _everyone_thanked(ctx: Context, to: str | None) -> bool:
+    # with the thank-you to `to` (the one being sent), every recipient of the round is thanked
+    thanked = ctx.thanked
+    for r in ctx.recipients:  # noqa: SIM110 (a loop: all() of a generator costs twice as much)
+        if r != to and r not in thanked:
+            return False
+    return True
+
+
+def _no_inquiry_left(ctx: Context, to: str | None) -> bool:
+    return not ctx.inquiries_left()
+
+
 #: Condition name -> (what it means, implementation on the context and the recipient).
 CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
-    "everyone_thanked": (
-        "everyone thanked",
-        lambda ctx, to: all(r in ctx.thanked or r == to for r in ctx.recipients),
-    ),
-    "no_inquiry_left": ("no inquiry left", lambda ctx, to: not ctx.inquiries_left()),
+    "everyone_thanked": ("everyone thanked", _everyone_thanked),
+    "no_inquiry_left": ("no inquiry left", _no_inquiry_left),
 }
 
 #: Timed trigger -> the deadline at which it fires.
@@ -373,13 +401,23 @@ class Transition:
         init=False, eq=False, repr=False
     )
 
+    #: the guards' implementations, looked up once (``GUARDS``)
+    checks: tuple[Guard, ...] = attrs.field(init=False, eq=False, repr=False)
+
     @tests.default
     def _tests(self) -> tuple[Callable[[Context, str | None], bool], ...]:
         return tuple(CONDITIONS[c][1] for c in self.conditions)
 
+    @checks.default
+    def _checks(self) -> tuple[Guard, ...]:
+        return tuple(GUARDS[g][2] for g in self.guards)
+
     def holds(self, ctx: Context, to: str | None) -> bool:
         """Whether every condition of the transition holds (a transition without any: True)."""
-        return all(test(ctx, to) for test in self.tests)
+        for test in self.tests:  # noqa: SIM110 (as in _everyone_thanked)
+            if not test(ctx, to):
+                return False
+        return True
 
 
 Table = Mapping[tuple[str, str], tuple[Transition, ...]]
@@ -578,24 +616,19 @@ def ordered(app: Application) -> list[tuple[int, Event]]:
 
 def timeline(app: Application) -> list[tuple[datetime, int, Event]]:
     """Each event's instant in UTC, its index and itself, in the order of the instants (stable)."""
-    return sorted(
-        [(_utc(event.at), index, event) for index, event in enumerate(app.events)],
-        key=_first,
-    )
-
-
-def _first(entry: tuple[datetime, int, Event]) -> datetime:
-    return entry[0]
+    entries = [(_utc(event.at), index, event) for index, event in enumerate(app.events)]
+    entries.sort()  # by instant, then by index: the events themselves are never compared
+    return entries
 
 
 def _utc(instant: datetime) -> datetime:
-    """A fixed-offset instant moved to UTC (the same instant); any other returned as it is.
+    """The instant in UTC.
 
     The engine compares instants all the time, and comparing two aware datetimes whose tzinfo
-    objects differ costs twenty times as much as comparing two in UTC. For a fixed offset the
-    move changes nothing else (no DST, no fold), so the replay does it once per event.
+    objects differ costs twenty times as much as comparing two in UTC; so the replay moves each
+    event's instant to UTC once (a fixed offset has no DST and no fold: nothing else changes).
     """
-    return instant.astimezone(UTC) if type(instant.tzinfo) is dt_timezone else instant
+    return instant.astimezone(UTC)
 
 
 def new_context(app: Application, policy: Policy) -> Context:
@@ -634,7 +667,7 @@ def advance(ctx: Context, policy: Policy, until: datetime) -> None:
 def closing(ctx: Context, policy: Policy) -> datetime | None:
     """The instant at which timed transitions alone will close the application, if they will."""
     # timed transitions move only state, outcome and closed_at: look ahead, then put them back
-    saved = (ctx.state, ctx.outcome, ctx.closed_at)
+    saved = (ctx.state, ctx.outcome, ctx.closed_at, ctx.ahead, ctx.ahead_known)
     try:
         for _ in range(len(DEADLINES) * 4):
             if ctx.state in policy.final_states:
@@ -645,11 +678,13 @@ def closing(ctx: Context, policy: Policy) -> datetime | None:
             _enter(ctx, due[1], due[0])
         return None
     finally:
-        ctx.state, ctx.outcome, ctx.closed_at = saved
+        ctx.state, ctx.outcome, ctx.closed_at, ctx.ahead, ctx.ahead_known = saved
 
 
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
     """The earliest timed transition that will fire from the current state, if any."""
+    if ctx.ahead_known:
+        return ctx.ahead
     best: tuple[datetime, Transition] | None = None
     for deadline_of, candidates in ctx.timed.get(ctx.state, ()):
         for t in candidates:
@@ -659,6 +694,7 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
             if deadline is not None and (best is None or deadline < best[0]):
                 best = (deadline, t)
             break
+    ctx.ahead, ctx.ahead_known = best, True
     return best
 
 
@@ -683,6 +719,7 @@ def _timed(policy: Policy) -> dict[str, Timed]:
 
 def _enter(ctx: Context, t: Transition, at: datetime) -> None:
     ctx.state = t.dest
+    ctx.ahead_known = False
     if t.outcome is not None:
         ctx.outcome = t.outcome
         ctx.closed_at = at
@@ -726,40 +763,43 @@ def judge(
     ``at`` must be at or after every event already applied, and timed transitions must have been
     advanced to ``at``.
     """
+    t, holds = hold_back(ctx, policy, trigger, at, to)
+    return t, tuple([Violation(rule, why(), when) for rule, when, why in holds])
+
+
+def hold_back(
+    ctx: Context, policy: Policy, trigger: str, at: datetime, to: str | None
+) -> tuple[Transition | None, list[Hold]]:
+    """:func:`judge` without the words: the transition, and what holds the contact back."""
     t = route(ctx, policy, trigger, to)
     if t is not None:
-        found = [GUARDS[g][2](ctx, at, to) for g in t.guards]
-        return t, _before_closing(ctx, policy, tuple([v for v in found if v is not None]))
+        found = [check(ctx, at, to) for check in t.checks]
+        return t, _before_closing(ctx, policy, [h for h in found if h is not None])
     # No transition from here: the state's silence rule forbids it, and the trigger's own guards
     # say what else stands in the way.
     silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
-    found_guards: list[Violation | None] = []
+    holds: list[Hold | None] = [
+        (silence, _silence_until(ctx, policy, trigger), lambda: _silence_message(ctx, trigger))
+    ]
     if ctx.end is not None:
-        found_guards = [GUARDS[g][2](ctx, at, to) for g in sorted(_GUARDS_OF.get(trigger, ()))]
-    others = [v for v in found_guards if v is not None]
-    return None, _before_closing(
-        ctx,
-        policy,
-        (
-            Violation(
-                silence, _silence_message(ctx, trigger), _silence_until(ctx, policy, trigger)
-            ),
-            *others,
-        ),
-    )
+        holds += [GUARDS[g][2](ctx, at, to) for g in sorted(_GUARDS_OF.get(trigger, ()))]
+    return None, _before_closing(ctx, policy, [h for h in holds if h is not None])
 
 
-def _before_closing(
-    ctx: Context, policy: Policy, violations: tuple[Violation, ...]
-) -> tuple[Violation, ...]:
+def _before_closing(ctx: Context, policy: Policy, holds: list[Hold]) -> list[Hold]:
     """``allowed_from`` is None when the application closes before every rule would allow it."""
-    if not violations or any(v.allowed_from is None for v in violations):
-        return violations
-    when = max(v.allowed_from for v in violations if v.allowed_from is not None)
+    if not holds:
+        return holds
+    when = None
+    for _, allowed_from, _ in holds:
+        if allowed_from is None:
+            return holds
+        if when is None or allowed_from > when:
+            when = allowed_from
     closes = closing(ctx, policy)
-    if closes is None or when < closes:
-        return violations
-    return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
+    if closes is None or (when is not None and when < closes):
+        return holds
+    return [(rule, None, why) for rule, _, why in holds]
 
 
 _ACTION_WORDS = {
@@ -853,10 +893,10 @@ def _impossible(ctx: Context, trigger: str) -> str:
 def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = None) -> None:
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
-    cal = ctx.calendar
     at = _utc(event.at) if at is None else at
+    ctx.ahead_known = False
     if isinstance(event, Interview):
-        end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + timedelta(hours=1)
+        end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + _ONE_HOUR
         ctx.round_at = at
         ctx.end = end
         ctx.recipients = event.interviewers or (COORDINATOR,)
@@ -866,9 +906,9 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         ctx.unanswered = 0  # the employer wrote (an interview counts)
         ctx.last_employer = end
         if event.decision_expected_by is not None:
-            timeline = cal.date_plus(event.decision_expected_by, n.grace, _NINE)
+            timeline = ctx.calendar.date_plus(event.decision_expected_by, n.grace, _NINE)
         else:
-            timeline = cal.add(end, n.default_wait)
+            timeline = ctx.calendar.add(end, n.default_wait)
         ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
         _quiet(ctx, end)
     elif isinstance(event, ThankYouSent):
@@ -882,10 +922,10 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         ctx.unanswered = 0  # rule ongoing-wait: a reply resets the unanswered count
         ctx.last_employer = at
         if event.decision_expected_by is not None:
-            ctx.opening = cal.date_plus(event.decision_expected_by, n.grace, _NINE)
+            ctx.opening = ctx.calendar.date_plus(event.decision_expected_by, n.grace, _NINE)
             ctx.opening_rule = "ongoing-wait"
         else:
-            moved = cal.add(at, n.ongoing_wait)
+            moved = ctx.calendar.add(at, n.ongoing_wait)
             if ctx.opening is None or moved > ctx.opening:
                 ctx.opening, ctx.opening_rule = moved, "ongoing-wait"
         # rule no-bombarding: a new date never ends the quiet period after the interview's end,
@@ -899,20 +939,20 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         ctx.offer_at = at
         respond_by = event.respond_by
         if respond_by is None:
-            ctx.offer_due = cal.add(at, n.offer_due)
+            ctx.offer_due = ctx.calendar.add(at, n.offer_due)
         elif isinstance(respond_by, datetime):
             ctx.offer_due = _utc(respond_by)
         else:
-            ctx.offer_due = cal.end_of_day(respond_by)
+            ctx.offer_due = ctx.calendar.end_of_day(respond_by)
     elif isinstance(event, RejectionReceived):
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.rejection_at = at
-    elif isinstance(event, RejectionReplySent | OfferAccepted | OfferDeclined | Withdrawn):
-        pass
+    # RejectionReplySent, OfferAccepted, OfferDeclined, Withdrawn: nothing to keep
 
 
 _NINE = time(9, 0)
+_ONE_HOUR = timedelta(hours=1)
 
 
 def _quiet(ctx: Context, since: datetime) -> None:

@@ -72,6 +72,13 @@ class Numbers:
     offer_due: Duration
     window_start: time
     window_end: time
+    #: The sums from the inquiry opening to the latest close (ghosted-close, invariant P7):
+    #: (max_unanswered - 1) inquiry spacings, then the ghosting wait.
+    cold_chain: tuple[Duration, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @cold_chain.default
+    def _cold_chain(self) -> tuple[Duration, ...]:
+        return (self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,)
 
 
 @attrs.frozen(eq=False)

@@ -159,6 +159,12 @@ class Duration:
 
     amount: int
     unit: Unit
+    #: the elapsed time of an ``hours`` duration (None for business days), made once
+    elapsed: timedelta | None = attrs.field(init=False, eq=False, repr=False)
+
+    @elapsed.default
+    def _elapsed(self) -> timedelta | None:
+        return timedelta(hours=self.amount) if self.unit == "hours" else None
 
     def describe(self) -> str:
         """Human text: ``24 hours``, ``1 business day``, ``5 business days``."""
@@ -169,6 +175,12 @@ class Duration:
     def to_spec(self) -> dict[str, int]:
         """The spec form ``{hours = 24}``."""
         return {self.unit: self.amount}
+
+
+_ONE_DAY = timedelta(days=1)
+_LAST_INSTANT = _ONE_DAY - timedelta(microseconds=1)
+_MIDNIGHT = time(0, 0)
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @attrs.frozen
@@ -188,6 +200,17 @@ class Calendar:
         """The instant in this calendar's timezone."""
         return instant.astimezone(self.tz)
 
+    def wall_clock(self, instant: datetime, *, zone: bool = False) -> str:
+        """The local time as messages write it: ``Mon 2026-11-23 10:00`` (``... EST`` with
+        ``zone``), as ``strftime("%a %Y-%m-%d %H:%M %Z")`` in the C locale, for a third of its
+        cost."""
+        t = instant.astimezone(self.tz)
+        text = (
+            f"{_DAY_NAMES[t.weekday()]} {t.year:04d}-{t.month:02d}-{t.day:02d} "
+            f"{t.hour:02d}:{t.minute:02d}"
+        )
+        return f"{text} {t.tzname()}" if zone else text
+
     def at_local(self, day: date, clock: time) -> datetime:
         """The instant of local ``clock`` on ``day``; a skipped local time moves forward."""
         return _at_local(self.timezone, day, clock)
@@ -202,9 +225,17 @@ class Calendar:
 
     def add(self, instant: datetime, duration: Duration) -> datetime:
         """``instant`` plus ``duration``; business days keep the local time of day."""
-        if duration.unit == "hours":
+        utc = instant.astimezone(UTC)
+        if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
-            return instant.astimezone(UTC) + timedelta(hours=duration.amount)
+            return utc + duration.elapsed
+        shifts = _shifts(self.timezone, self.country, utc.date(), duration.amount)
+        if shifts is not None:
+            turn, before, after = shifts
+            shift = before if utc < turn else after
+            if shift is not None:  # one offset through both local days: the same wall clock
+                return utc + shift
+        # a DST change on the local day or on the target day: resolve the wall time there
         local = instant.astimezone(self.tz)
         target = _business_day_after(self.country, local.date(), duration.amount)
         clock = local.time()
@@ -214,13 +245,13 @@ class Calendar:
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
-        if duration.unit == "hours":
-            return self.at_local(day, clock) + timedelta(hours=duration.amount)
+        if duration.elapsed is not None:
+            return self.at_local(day, clock) + duration.elapsed
         return self.at_local(self.business_day_after(day, duration.amount), clock)
 
     def end_of_day(self, day: date) -> datetime:
         """The first instant after ``day`` ends, locally (midnight starting the next day)."""
-        return self.at_local(day + timedelta(days=1), time(0, 0))
+        return self.at_local(day + _ONE_DAY, _MIDNIGHT)
 
     def next_in_window(
         self, start: datetime, until: datetime | None, opens: time, closes: time
@@ -237,8 +268,8 @@ class Calendar:
                     if until is not None and candidate >= until:
                         return None
                     return candidate
-            day += timedelta(days=1)
-            if until is not None and self.at_local(day, time(0, 0)) >= until:
+            day += _ONE_DAY
+            if until is not None and self.at_local(day, _MIDNIGHT) >= until:
                 return None
         return None
 
@@ -277,6 +308,42 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
     if after > before:  # skipped: move forward by the gap
         wall += after - before
     return (wall - after).replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=65536)
+def _shifts(
+    zone: str, country: str | None, day: date, n: int
+) -> tuple[datetime, timedelta | None, timedelta | None] | None:
+    """:meth:`Calendar.add` of ``n`` business days for the instants of the UTC ``day``, as
+    ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
+    ``before`` later on the UTC line, one from ``turn`` on is on the next local date and moves
+    ``after`` (None: a DST change on its local day or target day). None when the zone changes its
+    offset during the UTC day.
+
+    Asking the zone for an instant's local date costs more than all the rest of the sum; a UTC
+    day at one offset crosses exactly one local midnight, so this is asked once per UTC day.
+    """
+    tz = _zone(zone)
+    start = datetime.combine(day, _MIDNIGHT, UTC)
+    offset = start.astimezone(tz).utcoffset()
+    if offset is None or (start + _LAST_INSTANT).astimezone(tz).utcoffset() != offset:
+        return None  # (no zone changes its offset twice within a day: see _day_offset)
+    first = (start + offset).date()  # the local date at the UTC day's start
+    turn = datetime.combine(first + _ONE_DAY, _MIDNIGHT, UTC) - offset  # the next local midnight
+    return turn, _shift(zone, country, first, n), _shift(zone, country, first + _ONE_DAY, n)
+
+
+def _shift(zone: str, country: str | None, day: date, n: int) -> timedelta | None:
+    """How much later the same wall time is ``n`` business days after ``day``, on the UTC line;
+    None when the zone changes its offset on either day (then the wall time is resolved).
+
+    A wall time w on ``day`` is the instant w - offset(day); on the target day, w - offset(target).
+    """
+    target = _business_day_after(country, day, n)
+    before, after = _day_offset(zone, day), _day_offset(zone, target)
+    if before is None or after is None:
+        return None
+    return (target - day) + before - after
 
 
 @lru_cache(maxsize=65536)
@@ -367,7 +434,7 @@ def _business_day_after(country: str | None, day: date, n: int) -> date:
     current = day
     remaining = n
     while remaining > 0:
-        current += timedelta(days=1)
+        current += _ONE_DAY
         if _is_business_day(country, current):
             remaining -= 1
     return current
