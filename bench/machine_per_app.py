@@ -180,7 +180,7 @@ def decide(app: Application, now: datetime, policy: Policy) -> tuple[str, str, t
             break
         _advance(model, outcomes, event.at)
         trigger = trigger_of(event)
-        to = recipient(ctx, event, event.to if isinstance(event, ThankYouSent) else None, "")
+        to = recipient(ctx, event.to) if isinstance(event, ThankYouSent) else None
         # a contact is judged by its guards (a refusal would be reported); the fact is recorded
         getattr(model, f"may_{trigger}")(at=event.at, to=to)
         _fire(model, outcomes, trigger, at=event.at, to=to)

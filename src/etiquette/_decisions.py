@@ -24,6 +24,7 @@ from ._machine import (
     ordered,
     recipient,
     replay,
+    within,
 )
 from ._model import (
     EVENT_TYPES,
@@ -600,7 +601,7 @@ def _judge_action(
         return (Violation(rule, "no interview has taken place yet"),)
     if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
         return (Violation("rejection-one-reply", "there is no rejection to reply to"),)
-    who = recipient(ctx, None, to, "to") if trigger in ("thank_you_sent", "note_mailed") else None
+    who = recipient(ctx, to) if trigger in ("thank_you_sent", "note_mailed") else None
     _, violations = judge(ctx, policy, trigger, at, who)
     return violations
 
@@ -612,14 +613,14 @@ def _violations(
     ctx = new_context(app, policy)
     out: dict[int, tuple[Violation, ...]] = {}
     for index, item in ordered(app):
-        path = "event" if index == new_index else f"events[{index}]"
         try:
-            out[index] = apply(ctx, policy, item, path)
+            out[index] = apply(ctx, policy, item)
         except InvalidEvent as exc:
+            error = within(exc, "event" if index == new_index else f"events[{index}]")
             if index == new_index or new_index >= len(app.events):
-                raise
+                raise error from None
             raise InvalidEvent(
-                exc.path, f"{exc.why} (once the new event at {item.at.isoformat()} is added)"
+                error.path, f"{error.why} (once the new event at {item.at.isoformat()} is added)"
             ) from None
     return out
 

@@ -652,9 +652,21 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
     for at, index, event in timeline(app):
         if at > until:
             break
-        apply(ctx, policy, event, f"events[{index}]", at, judged=False)
+        try:
+            apply(ctx, policy, event, at, judged=False)
+        except InvalidEvent as exc:
+            raise within(exc, f"events[{index}]") from None
     advance(ctx, policy, until)
     return ctx
+
+
+def within(error: InvalidEvent, path: str) -> InvalidEvent:
+    """The error of :func:`apply`, whose path is relative to the event, for the event at ``path``.
+
+    (Paths are built only when an error names one: formatting ``events[i]`` for every event
+    would cost the replay as much as a deadline.)
+    """
+    return InvalidEvent(f"{path}.{error.path}" if error.path else path, error.why)
 
 
 def advance(ctx: Context, policy: Policy, until: datetime) -> None:
@@ -725,23 +737,22 @@ def _enter(ctx: Context, t: Transition, at: datetime) -> None:
         ctx.closed_at = at
 
 
-def recipient(ctx: Context, event: Event | None, to: str | None, path: str) -> str | None:
-    """The round's recipient slot a thank-you or note is for; InvalidEvent if there is none."""
-    if event is not None and not isinstance(event, ThankYouSent):
-        return None
-    if not ctx.recipients:
-        raise InvalidEvent(path, "a thank-you before any interview")
-    if ctx.recipients == (COORDINATOR,):
+def recipient(ctx: Context, to: str | None) -> str:
+    """The round's recipient slot a thank-you or note to ``to`` is for.
+
+    InvalidEvent if there is none, its path relative to the thank-you: ``to``, or none at all
+    when there was no interview.
+    """
+    recipients = ctx.recipients
+    if not recipients:
+        raise InvalidEvent("", "a thank-you before any interview")
+    if recipients == (COORDINATOR,):
         return COORDINATOR
     if to is None:
+        raise InvalidEvent("to", f"missing: name the interviewer ({', '.join(recipients)})")
+    if to not in recipients:
         raise InvalidEvent(
-            f"{path}.to" if event is not None else path,
-            f"missing: name the interviewer ({', '.join(ctx.recipients)})",
-        )
-    if to not in ctx.recipients:
-        raise InvalidEvent(
-            f"{path}.to" if event is not None else path,
-            f"{quoted(to)} is not an interviewer of this round ({', '.join(ctx.recipients)})",
+            "to", f"{quoted(to)} is not an interviewer of this round ({', '.join(recipients)})"
         )
     return to
 
@@ -840,7 +851,6 @@ def apply(
     ctx: Context,
     policy: Policy,
     event: Event,
-    path: str,
     at: datetime | None = None,
     *,
     judged: bool = True,
@@ -848,24 +858,27 @@ def apply(
     """Apply one event to the context; return the rules it broke (contacts only).
 
     ``at`` is the event's instant in UTC when the caller has it already; with ``judged=False``
-    the guards are not asked and nothing is returned.
+    the guards are not asked and nothing is returned. An event that cannot happen raises
+    :class:`InvalidEvent` with a path relative to the event (:func:`within` places it).
     """
     at = _utc(event.at) if at is None else at
     advance(ctx, policy, at)
-    trigger = trigger_of(event)
-    kind = TRIGGERS[trigger]
     if ctx.state in policy.final_states:
         raise InvalidEvent(
-            path,
+            "",
             f"{event.type} after the application closed ({ctx.outcome}) "
             f"at {_local(ctx, ctx.closed_at or event.at)}",
         )
-    to = recipient(ctx, event, event.to if isinstance(event, ThankYouSent) else None, path)
+    if isinstance(event, ThankYouSent):
+        trigger, to = trigger_of(event), recipient(ctx, event.to)
+    else:
+        trigger, to = event.type, None
+    kind = TRIGGERS[trigger]
     if kind == "contact":
         if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
-            raise InvalidEvent(path, "a reply to a rejection, but there is no rejection")
+            raise InvalidEvent("", "a reply to a rejection, but there is no rejection")
         if trigger == "status_inquiry_sent" and ctx.end is None:
-            raise InvalidEvent(path, "a status inquiry before any interview")
+            raise InvalidEvent("", "a status inquiry before any interview")
         if judged:
             transition, violations = judge(ctx, policy, trigger, at, to)
         else:
@@ -876,7 +889,7 @@ def apply(
         return violations
     t = route(ctx, policy, trigger, to)
     if t is None:
-        raise InvalidEvent(path, _impossible(ctx, trigger))
+        raise InvalidEvent("", _impossible(ctx, trigger))
     _apply(ctx, event, to, at)
     _enter(ctx, t, at)
     return ()
