@@ -184,6 +184,9 @@ AT_ROWS: list[Row] = [
     ),
     (("events", 2, "at"), "2026-11-23", "events[2].at", ("RFC 3339",)),
     (("events", 2, "at"), "next Tuesday", "events[2].at", ("RFC 3339",)),
+    # RFC 3339 digits are ASCII digits; other scripts' digits are not read as numbers
+    (("events", 2, "at"), "٢٠٢٦-11-23T10:00:00Z", "events[2].at", ("RFC 3339",)),
+    (("events", 2, "at"), "2026-11-23T10:00:00.1234567Z", "events[2].at", ("RFC 3339",)),
     (("events", 2, "at"), "2026-13-01T10:00:00Z", "events[2].at", ("2026-13-01T10:00:00Z",)),
     (("events", 2, "at"), "2026-11-23T10:00:00+25:00", "events[2].at", ("+25:00",)),
     (("events", 2, "at"), None, "events[2].at", ("expected", "RFC 3339")),

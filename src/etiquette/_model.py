@@ -388,12 +388,11 @@ def _checked(cls: type[_T], values: dict[str, Any]) -> _T:
     what the validating constructor builds from the same values.
     """
     inst = object.__new__(cls)
-    for name, default in _DEFAULTS[cls]:
-        value = values[name] if default is _REQUIRED else values.get(name, default)
-        object.__setattr__(inst, name, value)
-    post_init = getattr(inst, "__attrs_post_init__", None)
+    fields, post_init = _MAKERS[cls]
+    for name, default, put in fields:
+        put(inst, values[name] if default is _REQUIRED else values.get(name, default))
     if post_init is not None:
-        post_init()
+        post_init(inst)
     return inst
 
 
@@ -546,11 +545,24 @@ def _application(cls: type[Application], data: object) -> Application:
     return _checked(cls, kwargs)
 
 
-#: Class -> its fields' (name, default), for :func:`_checked`; none has a factory default.
-_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {
-    cls: tuple((a.name, a.default) for a in attrs.fields(cls))
-    for cls in (*EVENT_TYPES.values(), Application)
-}
+_Maker = tuple[tuple[tuple[str, Any, Callable[[Any, Any], None]], ...], Any]
+
+
+def _maker(cls: type) -> _Maker:
+    """A class's fields as (name, default, the slot's setter), and its post-init, if any."""
+
+    def setter(name: str) -> Callable[[Any, Any], None]:
+        # the slot's own descriptor: setting through it skips the frozen class's __setattr__
+        slot = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
+        put: Callable[[Any, Any], None] = slot.__set__
+        return put
+
+    fields = tuple((a.name, a.default, setter(a.name)) for a in attrs.fields(cls))
+    return fields, getattr(cls, "__attrs_post_init__", None)
+
+
+#: Class -> what :func:`_checked` needs to build one; no field has a factory default.
+_MAKERS: dict[type, _Maker] = {cls: _maker(cls) for cls in (*EVENT_TYPES.values(), Application)}
 
 
 def load_json(text: str | bytes) -> Any:

@@ -34,9 +34,11 @@ __all__ = [
     "require_aware",
 ]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only, as RFC 3339 writes them (``\d`` would take any script's digits)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INSTANT = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
+    r"(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
 )
 
 
@@ -60,7 +62,9 @@ def parse_instant(value: object, path: str) -> datetime:
         raise InvalidApplication(path, f"{quoted(value)} is not a valid instant: {exc}") from None
     if parsed.tzinfo is None:
         raise InvalidApplication(path, f"{quoted(value)} has no UTC offset")
-    return require_aware(parsed, path)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return require_aware(parsed, path)  # refused, with the message of every instant
+    return parsed  # (aware, with a fixed offset: fromisoformat makes nothing else)
 
 
 def fixed_offset(value: datetime) -> datetime:
