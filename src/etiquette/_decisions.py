@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -37,7 +37,7 @@ from ._model import (
     event_from_dict,
 )
 from ._policy import Policy, default_policy
-from ._time import fixed_offset, format_instant, quoted, require_aware
+from ._time import calendar_for, fixed_offset, format_instant, quoted, require_aware
 
 __all__ = [
     "ACTIONS",
@@ -104,8 +104,6 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The wire format; instants in the application's timezone."""
-        from ._time import calendar_for
-
         tz = calendar_for(self.timezone, None).tz
         return {
             "application": self.application,
@@ -150,8 +148,6 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         """The wire format; instants in the application's timezone."""
-        from ._time import calendar_for
-
         tz = calendar_for(self.timezone, None).tz
         return {
             "allowed": self.allowed,
@@ -162,6 +158,11 @@ class Verdict:
 
 
 # --- next_action --------------------------------------------------------------------------------
+
+# what a state without follow-ups holds back, for good (values are immutable: made once)
+_CLOSED = (Blocked("send_status_inquiry", "closed-silence", None),)
+_OFFERED = (Blocked("send_status_inquiry", "offer-respond", None),)
+_REJECTED = (Blocked("send_status_inquiry", "rejection-one-reply", None),)
 
 
 def next_action(app: Application, now: datetime, policy: Policy | None = None) -> Decision:
@@ -185,16 +186,14 @@ def decide_at(app: Application, now: datetime, policy: Policy) -> Decision:
 
 def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
     """The decision for a context already replayed and advanced to ``now``."""
-    base: dict[str, Any] = {
-        "application": app.id,
-        "as_of": now,
-        "state": ctx.state,
-        "timezone": app.timezone,
-    }
+    base = _Base(app, now)
     state = ctx.state
     if state == "closed":
         return Decision(
-            **base,
+            application=app.id,
+            as_of=now,
+            state=ctx.state,
+            timezone=app.timezone,
             action="none",
             to=(),
             not_before=None,
@@ -203,7 +202,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             late=False,
             rule="closed-silence",
             reason=f"The application is closed ({ctx.outcome}); no more contact.",
-            blocked=(Blocked("send_status_inquiry", "closed-silence", None),),
+            blocked=_CLOSED,
             outcome=ctx.outcome,
         )
     if state == "scheduled":
@@ -228,7 +227,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
                 f"Answer the offer by {_when(ctx, ctx.offer_due)}"
                 + (" (late: the date has passed)." if late else ".")
             ),
-            blocked=(Blocked("send_status_inquiry", "offer-respond", None),),
+            blocked=_OFFERED,
         )
     if state == "rejected":
         assert ctx.rejection_at is not None
@@ -250,9 +249,16 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
                 "Send one gracious reply: thanks for the opportunity and their time, and your "
                 f"continued interest in the company; then stop. Allowed until {_when(ctx, limit)}."
             ),
-            blocked=(Blocked("send_status_inquiry", "rejection-one-reply", None),),
+            blocked=_REJECTED,
         )
     raise AssertionError(f"no decision for state {quoted(state)}")  # pragma: no cover
+
+
+class _Base(NamedTuple):
+    """What every decision of an application as of an instant shares."""
+
+    app: Application
+    now: datetime
 
 
 def _when(ctx: Context, instant: datetime) -> str:
@@ -291,7 +297,7 @@ def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | Non
     return Blocked("send_status_inquiry", named[0], named[1])
 
 
-def _follow_up(base: dict[str, Any], ctx: Context, policy: Policy, now: datetime) -> Decision:
+def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Decision:
     assert ctx.end is not None
     optional = _optional(ctx, policy, now)
     block = _inquiry_block(ctx, policy, now)
@@ -409,7 +415,7 @@ def _inquiry_from(ctx: Context) -> datetime:
 
 
 def _wait(
-    base: dict[str, Any],
+    base: _Base,
     ctx: Context,
     policy: Policy,
     change: datetime | None,
@@ -426,9 +432,12 @@ def _wait(
     changes = [change, None if timed is None else timed[0]]
     if optional:
         changes.append(ctx.late_limit())
-    ahead = [t for t in changes if t is not None and t > base["as_of"]]
+    ahead = [t for t in changes if t is not None and t > base.now]
     return Decision(
-        **base,
+        application=base.app.id,
+        as_of=base.now,
+        state=ctx.state,
+        timezone=base.app.timezone,
         action="wait",
         to=(),
         not_before=min(ahead) if ahead else None,
@@ -443,7 +452,7 @@ def _wait(
 
 
 def _act(
-    base: dict[str, Any],
+    base: _Base,
     ctx: Context,
     policy: Policy,
     now: datetime,
@@ -469,7 +478,10 @@ def _act(
         until = closes
     suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
     return Decision(
-        **base,
+        application=base.app.id,
+        as_of=base.now,
+        state=ctx.state,
+        timezone=base.app.timezone,
         action=action,
         to=to,
         not_before=not_before,
