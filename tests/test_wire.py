@@ -713,7 +713,14 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
     expected = attrs.evolve(
         app, events=[attrs.evolve(e, at=e.at.astimezone(zone)) for e in app.events]
     )
-    assert repr(Application.from_dict(data)) == repr(expected)
+    loaded = Application.from_dict(data)
+    assert repr(loaded) == repr(expected)
+    # and the instant on the UTC line that each event keeps for the engine (not in the repr):
+    # the same instant as ``at``, in UTC, whichever way the event was made
+    for made in (loaded, expected, app):
+        for event in made.events:
+            assert event._at_utc == event.at
+            assert event._at_utc.tzinfo is UTC
 
 
 @pytest.mark.parametrize(

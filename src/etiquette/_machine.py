@@ -616,7 +616,7 @@ def ordered(app: Application) -> list[tuple[int, Event]]:
 
 def timeline(app: Application) -> list[tuple[datetime, int, Event]]:
     """Each event's instant in UTC, its index and itself, in the order of the instants (stable)."""
-    entries = [(_utc(event.at), index, event) for index, event in enumerate(app.events)]
+    entries = [(event._at_utc, index, event) for index, event in enumerate(app.events)]
     entries.sort()  # by instant, then by index: the events themselves are never compared
     return entries
 
@@ -861,7 +861,7 @@ def apply(
     the guards are not asked and nothing is returned. An event that cannot happen raises
     :class:`InvalidEvent` with a path relative to the event (:func:`within` places it).
     """
-    at = _utc(event.at) if at is None else at
+    at = event._at_utc if at is None else at
     advance(ctx, policy, at)
     if ctx.state in policy.final_states:
         raise InvalidEvent(
@@ -906,7 +906,7 @@ def _impossible(ctx: Context, trigger: str) -> str:
 def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = None) -> None:
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
-    at = _utc(event.at) if at is None else at
+    at = event._at_utc if at is None else at
     ctx.ahead_known = False
     if isinstance(event, Interview):
         end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + _ONE_HOUR

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 import attrs
@@ -131,7 +131,17 @@ class _Base:
     violations: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=[_is_tuple, _rule_ids], kw_only=True
     )
+    #: ``at`` on the UTC line, made once with the value: the engine orders and compares events
+    #: by it, and moving an instant to UTC is the costliest step of ordering a history
+    _at_utc: datetime = attrs.field(init=False, eq=False, repr=False)
     type: ClassVar[str] = ""
+
+    @_at_utc.default
+    def _in_utc(self) -> datetime:
+        at = self.at
+        if isinstance(at, datetime) and at.tzinfo is not None:
+            return at.astimezone(UTC)
+        return at  # refused by the validator of ``at``, which runs next
 
 
 @attrs.frozen
@@ -361,7 +371,8 @@ def _event(data: object) -> Event:
     if "at" not in data:
         raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
     fields = _FIELDS.get(kind, {})
-    kwargs: dict[str, Any] = {"at": parse_instant(data["at"], "at")}
+    at = parse_instant(data["at"], "at")
+    kwargs: dict[str, Any] = {"at": at, "_at_utc": at.astimezone(UTC)}
     for key, value in data.items():
         if key == "type" or key == "at":
             continue
@@ -557,7 +568,13 @@ def _maker(cls: type) -> _Maker:
         put: Callable[[Any, Any], None] = slot.__set__
         return put
 
-    fields = tuple((a.name, a.default, setter(a.name)) for a in attrs.fields(cls))
+    def default(a: attrs.Attribute[Any]) -> Any:
+        # a default made from the instance (an attrs.Factory) is never guessed: the reader
+        # gives that field
+        made = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        return _REQUIRED if made else a.default
+
+    fields = tuple((a.name, default(a), setter(a.name)) for a in attrs.fields(cls))
     return fields, getattr(cls, "__attrs_post_init__", None)
 
 

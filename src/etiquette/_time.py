@@ -34,11 +34,13 @@ __all__ = [
     "require_aware",
 ]
 
-# ASCII digits only, as RFC 3339 writes them (``\d`` would take any script's digits)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# ASCII digits only, as RFC 3339 writes them (``\d`` would take any script's digits); written
+# out one by one, which the regex engine matches faster than counted repeats
+_DATE_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_DATE = re.compile(_DATE_TEXT)
 _INSTANT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}"
-    r"(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+    _DATE_TEXT + "[Tt ][0-9][0-9]:[0-9][0-9]"
+    r"(?::[0-9][0-9](?:\.[0-9]{1,6})?)?(?:[Zz]|[+-][0-9][0-9]:[0-9][0-9])?"
 )
 
 
