@@ -255,6 +255,22 @@ def test_jsonl_line_error_keeps_the_field_path() -> None:
     assert (caught.value.line, caught.value.path) == (2, "timezone")
 
 
+def test_jsonl_lines_are_utf8_and_a_byte_order_mark_is_skipped() -> None:
+    # a file saved with a byte order mark starts its first line with one
+    lines = [b"\xef\xbb\xbf" + json.dumps(ACME).encode() + b"\n", json.dumps(TOKYO).encode()]
+    out = io.StringIO()
+    assert run_jsonl(lines, out, NOW) == 2
+    assert _decisions(out.getvalue()) == _expected(ACME, TOKYO)
+
+
+def test_jsonl_a_line_that_is_not_utf8_names_its_line() -> None:
+    latin1 = json.dumps({"id": "café"}, ensure_ascii=False).encode("latin-1")
+    with pytest.raises(LineError) as caught:
+        run_jsonl([json.dumps(ACME).encode(), latin1], io.StringIO(), NOW)
+    assert caught.value.line == 2
+    assert "not UTF-8 text" in caught.value.why
+
+
 # --- the progress bar ---------------------------------------------------------------------------
 
 

@@ -114,8 +114,11 @@ def run_jsonl(
 
 
 def _loads(line: bytes) -> Any:
+    # JSON Lines are UTF-8 text: decoded as such, without json.loads sniffing for UTF-16 and
+    # UTF-32 on every line; a byte order mark in front of a line is skipped, as json.loads does
     try:
-        return json.loads(line)
+        text = line.decode()
+        return json.loads(text[1:] if text.startswith("\ufeff") else text)
     except json.JSONDecodeError as exc:
         raise InvalidApplication(f"column {exc.colno}", f"invalid JSON: {exc.msg}") from None
     except UnicodeDecodeError as exc:
