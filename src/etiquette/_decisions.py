@@ -366,12 +366,7 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
             blocked=blocked,
         )
     if block.until is not None:
-        reason = {
-            "no-bombarding": "Give them time to deliberate; no follow-up yet.",
-            "inquiry-after-timeline": "Wait for the expected timeframe to pass before asking.",
-            "ongoing-wait": "They said the decision is still ongoing; wait patiently.",
-            "inquiry-spacing": "Space your follow-ups; the next one may follow later.",
-        }.get(block.rule, "Wait.")
+        reason = _WAIT_REASONS.get(block.rule, "Wait.")
         return _wait(
             base,
             ctx,
@@ -400,6 +395,15 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
         optional=optional,
         blocked=blocked,
     )
+
+
+#: Why to wait, by the rule that holds the status inquiry back.
+_WAIT_REASONS = {
+    "no-bombarding": "Give them time to deliberate; no follow-up yet.",
+    "inquiry-after-timeline": "Wait for the expected timeframe to pass before asking.",
+    "ongoing-wait": "They said the decision is still ongoing; wait patiently.",
+    "inquiry-spacing": "Space your follow-ups; the next one may follow later.",
+}
 
 
 def _inquiry_rule(ctx: Context) -> str:

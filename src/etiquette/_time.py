@@ -208,12 +208,16 @@ class Calendar:
 
     def wall_clock(self, instant: datetime, *, zone: bool = False) -> str:
         """The local time as messages write it: ``Mon 2026-11-23 10:00`` (``... EST`` with
-        ``zone``), as ``strftime("%a %Y-%m-%d %H:%M %Z")`` in the C locale, for a third of its
-        cost."""
+        ``zone``), as ``strftime("%a %Y-%m-%d %H:%M %Z")`` in the C locale, at half its cost."""
         t = instant.astimezone(self.tz)
-        text = (
-            f"{_DAY_NAMES[t.weekday()]} {t.year:04d}-{t.month:02d}-{t.day:02d} "
-            f"{t.hour:02d}:{t.minute:02d}"
+        # (printf-style: formatting these five numbers with format specs costs half again)
+        text = "%s %04d-%02d-%02d %02d:%02d" % (  # noqa: UP031
+            _DAY_NAMES[t.weekday()],
+            t.year,
+            t.month,
+            t.day,
+            t.hour,
+            t.minute,
         )
         return f"{text} {t.tzname()}" if zone else text
 
