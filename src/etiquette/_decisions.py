@@ -5,6 +5,7 @@ These read the state machine of :mod:`etiquette._machine`; they never read the c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -37,7 +38,7 @@ from ._model import (
     event_from_dict,
 )
 from ._policy import Policy, default_policy
-from ._time import calendar_for, fixed_offset, format_instant, quoted, require_aware
+from ._time import _zone, calendar_for, fixed_offset, format_instant, quoted, require_aware
 
 __all__ = [
     "ACTIONS",
@@ -73,6 +74,12 @@ def _instant(value: datetime | None, tz: Any) -> str | None:
     return None if value is None else format_instant(value.astimezone(tz))
 
 
+@functools.lru_cache(maxsize=256)
+def _as_of(now: datetime, timezone: str) -> str:
+    # every decision of a bulk run shares its `now`: written once per timezone
+    return format_instant(now.astimezone(_zone(timezone)))
+
+
 @attrs.frozen
 class Blocked:
     """An action held back: by which rule, and until when (``None``: not by waiting)."""
@@ -104,10 +111,10 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The wire format; instants in the application's timezone."""
-        tz = calendar_for(self.timezone, None).tz
+        tz = _zone(self.timezone)
         return {
             "application": self.application,
-            "as_of": _instant(self.as_of, tz),
+            "as_of": _as_of(self.as_of, self.timezone),
             "state": self.state,
             "action": self.action,
             "to": list(self.to),
@@ -121,7 +128,9 @@ class Decision:
             "blocked": [
                 {"action": b.action, "rule": b.rule, "until": _instant(b.until, tz)}
                 for b in self.blocked
-            ],
+            ]
+            if self.blocked
+            else [],
             "outcome": self.outcome,
         }
 
