@@ -327,18 +327,23 @@ def _date_or_instant(value: object, path: str) -> date | datetime:
     raise InvalidApplication(path, f"expected a date YYYY-MM-DD or an instant, got {_kind(value)}")
 
 
-# field name -> (reader, required)
-_FIELDS: dict[str, dict[str, tuple[_Reader, bool]]] = {
+# event type -> its optional fields' readers, in the order errors list them (type and at,
+# required, are read first)
+_OWN_FIELDS: dict[str, dict[str, _Reader]] = {
     "interview": {
-        "ends_at": (parse_instant, False),
-        "interviewers": (_text_list, False),
-        "decision_expected_by": (parse_date, False),
-        "notes": (_text_list, False),
+        "ends_at": parse_instant,
+        "interviewers": _text_list,
+        "decision_expected_by": parse_date,
+        "notes": _text_list,
     },
-    "thank_you_sent": {"to": (_text, False), "channel": (_channel, False)},
-    "reply_received": {"decision_expected_by": (parse_date, False)},
-    "offer_received": {"respond_by": (_date_or_instant, False)},
+    "thank_you_sent": {"to": _text, "channel": _channel},
+    "reply_received": {"decision_expected_by": parse_date},
+    "offer_received": {"respond_by": _date_or_instant},
 }
+_FIELDS: dict[str, dict[str, _Reader]] = {
+    kind: {**_OWN_FIELDS.get(kind, {}), "violations": _text_list} for kind in EVENT_TYPES
+}
+_MISSING: Any = object()
 
 
 def event_from_dict(data: object, path: str = "event") -> Event:
@@ -360,30 +365,31 @@ def _event(data: object) -> Event:
     # errors name paths relative to the event: ``at``, ``interviewers[1]``
     if type(data) is not dict and not isinstance(data, Mapping):
         raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
-    if "type" not in data:
-        raise InvalidApplication("type", "missing; expected one of " + _type_list())
-    kind = data["type"]
-    if not isinstance(kind, str) or kind not in EVENT_TYPES:
+    kind = data.get("type", _MISSING)
+    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        if kind is _MISSING:
+            raise InvalidApplication("type", "missing; expected one of " + _type_list())
         shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
         raise InvalidApplication(
             "type", f"unknown event type {shown}; expected one of {_type_list()}"
         )
-    if "at" not in data:
+    raw_at = data.get("at", _MISSING)
+    if raw_at is _MISSING:
         raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
-    fields = _FIELDS.get(kind, {})
-    at = parse_instant(data["at"], "at")
+    at = parse_instant(raw_at, "at")
     kwargs: dict[str, Any] = {"at": at, "_at_utc": at.astimezone(UTC)}
-    for key, value in data.items():
-        if key == "type" or key == "at":
-            continue
-        if key == "violations":
-            kwargs["violations"] = _text_list(value, "violations")
-        elif key in fields:
-            kwargs[key] = fields[key][0](value, key)
-        else:
-            allowed = ", ".join(["type", "at", *fields, "violations"])
-            raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
-    return _checked(EVENT_TYPES[kind], kwargs)
+    if len(data) > 2:  # more than type and at
+        readers = _FIELDS[kind]
+        for key, value in data.items():
+            if key == "type" or key == "at":
+                continue
+            read = readers.get(key)
+            if read is None:
+                allowed = ", ".join(["type", "at", *readers])
+                raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
+            kwargs[key] = read(value, key)
+    return _checked(cls, kwargs)
 
 
 _T = TypeVar("_T")
