@@ -282,12 +282,15 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def _optional(ctx: Context, policy: Policy, now: datetime) -> tuple[str, ...]:
-    if (ctx.state, "note_mailed") not in policy.table or ctx.end is None:
+    if ctx.end is None or (ctx.state, "note_mailed") not in policy.table:
         return ()
     limit = ctx.late_limit()
-    if ctx.unnoted() and limit is not None and now < limit:
-        return ("mail_handwritten_note",)
+    if limit is not None and now < limit and not ctx.noted.issuperset(ctx.recipients):
+        return _NOTE  # someone of the round has no handwritten note yet, and there is time
     return ()
+
+
+_NOTE = ("mail_handwritten_note",)
 
 
 def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | None:

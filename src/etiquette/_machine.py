@@ -221,10 +221,6 @@ class Context:
         """Recipients of this round not yet thanked by email."""
         return tuple(r for r in self.recipients if r not in self.thanked)
 
-    def unnoted(self) -> tuple[str, ...]:
-        """Recipients of this round without a handwritten note yet."""
-        return tuple(r for r in self.recipients if r not in self.noted)
-
 
 # --- guards: each enforces one rule and knows from when it would hold ------------------------
 
@@ -628,7 +624,7 @@ def _utc(instant: datetime) -> datetime:
     objects differ costs twenty times as much as comparing two in UTC; so the replay moves each
     event's instant to UTC once (a fixed offset has no DST and no fold: nothing else changes).
     """
-    return instant.astimezone(UTC)
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 def new_context(app: Application, policy: Policy) -> Context:

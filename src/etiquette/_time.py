@@ -235,7 +235,7 @@ class Calendar:
 
     def add(self, instant: datetime, duration: Duration) -> datetime:
         """``instant`` plus ``duration``; business days keep the local time of day."""
-        utc = instant.astimezone(UTC)
+        utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)  # (the engine's are)
         if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
