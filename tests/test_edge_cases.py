@@ -208,3 +208,44 @@ def test_ghosted_close_timed_self_loop_is_refused_or_still_closes() -> None:
     # P7 with the policy's own numbers: closed by Tue 2026-12-01 09:00 at the latest.
     decision = next_action(app_with(), ny("2027-06-01T10:00:00-04:00"), policy)
     assert decision.state == "closed"
+
+
+def test_a_timed_transition_on_who_was_thanked_sees_the_last_thank_you() -> None:
+    # A user spec in which thank-yous keep an application `interviewed` (the transition that
+    # stays is listed first) and the thank-you day ends it only once everyone is thanked: the
+    # thank-you to the last interviewer changes when the next timed transition fires.
+    text = SPEC.read_text(encoding="utf-8")
+    to_thanked = (
+        '[[transitions]]\ntrigger = "thank_you_sent"\nsource = "interviewed"\ndest = "thanked"\n'
+        'conditions = ["everyone_thanked"]\n'
+        'guards = ["interview_over", "within_late_limit", "first_thank_you"]\n'
+    )
+    stays = (
+        '[[transitions]]\ntrigger = "thank_you_sent"\n'
+        'source = ["interviewed", "thanked", "awaiting", "offered"]\ndest = "="\n'
+        'guards = ["interview_over", "within_late_limit", "first_thank_you"]\n'
+    )
+    assert to_thanked + "\n" + stays in text
+    text = text.replace(to_thanked + "\n" + stays, stays + "\n" + to_thanked)
+    text += (
+        '\n[[transitions]]\ntrigger = "thank_you_day_over"\nsource = "interviewed"\n'
+        'dest = "awaiting"\nconditions = ["everyone_thanked"]\n'
+    )
+    policy = policy_from_text(text, "thanks.toml")
+    interview = {
+        "type": "interview",
+        "at": "2026-11-02T10:00:00-05:00",
+        "interviewers": ["Ana", "Bo"],
+    }
+    ana = {"type": "thank_you_sent", "at": "2026-11-02T12:00:00-05:00", "to": "Ana"}
+    bo = {"type": "thank_you_sent", "at": "2026-11-02T13:00:00-05:00", "to": "Bo"}
+
+    def state(*events: dict[str, Any]) -> str:
+        app = Application.from_dict(
+            {"id": "thanks", "timezone": "America/New_York", "events": [interview, *events]}
+        )
+        # the thank-you day ends Tue 2026-11-03 11:00 EST, 24 hours after the interview's end
+        return next_action(app, ny("2026-11-03T11:30:00-05:00"), policy).state
+
+    assert state(ana, bo) == "awaiting"
+    assert state(ana) == "interviewed"  # Bo is still owed a thank-you, until the late limit

@@ -163,6 +163,9 @@ class Context:
     # it is asked for before every event, and by the decision, again and again
     ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
     ahead_known: bool = attrs.field(default=False, repr=False, eq=False)
+    # whether a thank-you can move it: only through a condition of a timed transition on who
+    # was thanked (_THANKS_CONDITIONS); otherwise a thank-you keeps it known
+    thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
 
     def _after(self, name: str, since: datetime | None, *durations: Duration) -> datetime | None:
         """``since`` plus each of ``durations`` in turn, in the application's calendar,
@@ -354,6 +357,9 @@ def _everyone_thanked(ctx: Context, to: str | None) -> bool:
 def _no_inquiry_left(ctx: Context, to: str | None) -> bool:
     return not ctx.inquiries_left()
 
+
+#: The conditions that read who was thanked (see Context.thanks_timed).
+_THANKS_CONDITIONS = frozenset({"everyone_thanked"})
 
 #: Condition name -> (what it means, implementation on the context and the recipient).
 CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
@@ -629,11 +635,13 @@ def _utc(instant: datetime) -> datetime:
 
 def new_context(app: Application, policy: Policy) -> Context:
     """The context before any event."""
+    timed, thanks_timed = _timed(policy)
     return Context(
         numbers=policy.numbers,
         calendar=calendar_for(app.timezone, app.country),
         state=policy.initial,
-        timed=_timed(policy),
+        timed=timed,
+        thanks_timed=thanks_timed,
     )
 
 
@@ -707,8 +715,9 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
 
 
 @functools.lru_cache(maxsize=64)
-def _timed(policy: Policy) -> dict[str, Timed]:
-    """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES.
+def _timed(policy: Policy) -> tuple[dict[str, Timed], bool]:
+    """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES; and
+    whether any of those transitions has a condition on who was thanked.
 
     Computed once per policy: the replay asks for it before every event.
     """
@@ -722,12 +731,19 @@ def _timed(policy: Policy) -> dict[str, Timed]:
         )
         if found:
             out[state] = found
-    return out
+    thanks_timed = any(
+        _THANKS_CONDITIONS.intersection(t.conditions)
+        for timed in out.values()
+        for _, candidates in timed
+        for t in candidates
+    )
+    return out, thanks_timed
 
 
 def _enter(ctx: Context, t: Transition, at: datetime) -> None:
-    ctx.state = t.dest
-    ctx.ahead_known = False
+    if t.dest != ctx.state:
+        ctx.state = t.dest
+        ctx.ahead_known = False
     if t.outcome is not None:
         ctx.outcome = t.outcome
         ctx.closed_at = at
@@ -858,7 +874,8 @@ def apply(
     :class:`InvalidEvent` with a path relative to the event (:func:`within` places it).
     """
     at = event._at_utc if at is None else at
-    advance(ctx, policy, at)
+    if not ctx.ahead_known or (ctx.ahead is not None and ctx.ahead[0] <= at):
+        advance(ctx, policy, at)  # (known and later: nothing fires before this event)
     if ctx.state in policy.final_states:
         raise InvalidEvent(
             "",
@@ -903,7 +920,14 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
     at = event._at_utc if at is None else at
-    ctx.ahead_known = False
+    if isinstance(event, ThankYouSent):
+        assert to is not None
+        (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
+        # who was thanked moves no deadline; only a condition of a timed transition may read it
+        if ctx.thanks_timed:
+            ctx.ahead_known = False
+        return
+    ctx.ahead_known = False  # every other fact may move a deadline
     if isinstance(event, Interview):
         end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + _ONE_HOUR
         ctx.round_at = at
@@ -920,9 +944,6 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             timeline = ctx.calendar.add(end, n.default_wait)
         ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
         _quiet(ctx, end)
-    elif isinstance(event, ThankYouSent):
-        assert to is not None
-        (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
     elif isinstance(event, StatusInquirySent):
         ctx.last_inquiry = at
         ctx.unanswered += 1
