@@ -128,3 +128,44 @@ def test_wall_clock_text_is_strftime_in_the_c_locale(data: st.DataObject) -> Non
     local = instant.astimezone(ZoneInfo(zone))
     assert cal.wall_clock(instant) == local.strftime("%a %Y-%m-%d %H:%M")
     assert cal.wall_clock(instant, zone=True) == local.strftime("%a %Y-%m-%d %H:%M %Z")
+
+
+@given(st.data())
+def test_a_chain_of_business_days_is_each_sum_in_turn(data: st.DataObject) -> None:
+    # ghosted-close adds the inquiry spacing, then the ghosting wait: counted as one chain, the
+    # sum must be each in turn, also where a DST change skips the time of day on a day between
+    zone = data.draw(s.timezones())
+    country = data.draw(s.countries())
+    cal = calendar_for(zone, country)
+    start = cal.at_local(data.draw(_days_in(zone)), data.draw(_CLOCKS))
+    parts = [
+        Duration(n, "business_days")
+        for n in data.draw(st.lists(st.integers(0, 12), min_size=2, max_size=3))
+    ]
+    (chain,) = Duration.chain(parts)
+    expected = start
+    for part in parts:
+        expected = cal.add(expected, part)
+    assert cal.add(start, chain) == expected
+    assert chain.amount == sum(p.amount for p in parts)
+
+
+def test_a_chain_keeps_hours_apart() -> None:
+    day, hours = Duration(2, "business_days"), Duration(24, "hours")
+    assert Duration.chain([day, hours]) == (day, hours)
+    assert Duration.chain([day]) == (day,)
+
+
+def test_a_chain_resolves_a_skipped_time_on_a_day_between() -> None:
+    # Jerusalem moves its clocks on a Friday: 2026-03-27 02:00 -> 03:00. From Fri 2026-03-20
+    # 02:30, five business days land on that Friday, where 02:30 does not exist (03:30); five
+    # more keep 03:30. Ten at once would keep 02:30: the chain is each sum in turn.
+    cal = calendar_for("Asia/Jerusalem", None)
+    start = cal.at_local(date(2026, 3, 20), time(2, 30))
+    five = Duration(5, "business_days")
+    (chain,) = Duration.chain([five, five])
+    assert cal.add(start, chain) == pendulum.datetime(2026, 4, 3, 3, 30, tz="Asia/Jerusalem")
+    assert cal.add(start, chain) == cal.add(cal.add(start, five), five)
+    assert cal.add(start, Duration(10, "business_days")) == pendulum.datetime(
+        2026, 4, 3, 2, 30, tz="Asia/Jerusalem"
+    )

@@ -78,7 +78,7 @@ class Numbers:
 
     @cold_chain.default
     def _cold_chain(self) -> tuple[Duration, ...]:
-        return (self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,)
+        return Duration.chain((self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,))
 
 
 @attrs.frozen(eq=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import ModuleType
@@ -165,12 +166,28 @@ class Duration:
 
     amount: int
     unit: Unit
+    #: business days counted in these steps, each keeping the local time of day as it stands
+    #: after the one before (they differ from one count where a DST change skips that time);
+    #: ``(amount,)`` unless given
+    steps: tuple[int, ...] = attrs.field(kw_only=True, eq=False, repr=False)
     #: the elapsed time of an ``hours`` duration (None for business days), made once
     elapsed: timedelta | None = attrs.field(init=False, eq=False, repr=False)
+
+    @steps.default
+    def _steps(self) -> tuple[int, ...]:
+        return (self.amount,)
 
     @elapsed.default
     def _elapsed(self) -> timedelta | None:
         return timedelta(hours=self.amount) if self.unit == "hours" else None
+
+    @classmethod
+    def chain(cls, durations: Sequence[Duration]) -> tuple[Duration, ...]:
+        """``durations`` to add in turn, as one duration when they are all business days."""
+        if len(durations) > 1 and all(d.unit == "business_days" for d in durations):
+            steps = tuple(n for d in durations for n in d.steps)
+            return (cls(sum(steps), "business_days", steps=steps),)
+        return tuple(durations)
 
     def describe(self) -> str:
         """Human text: ``24 hours``, ``1 business day``, ``5 business days``."""
@@ -239,19 +256,21 @@ class Calendar:
         if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
-        shifts = _shifts(self.timezone, self.country, utc.date(), duration.amount)
+        shifts = _shifts(self.timezone, self.country, utc.date(), duration.steps)
         if shifts is not None:
             turn, before, after = shifts
             shift = before if utc < turn else after
-            if shift is not None:  # one offset through both local days: the same wall clock
+            if shift is not None:  # one offset through every day it lands on: the same clock
                 return utc + shift
-        # a DST change on the local day or on the target day: resolve the wall time there
-        local = instant.astimezone(self.tz)
-        target = _business_day_after(self.country, local.date(), duration.amount)
-        clock = local.time()
-        if clock.fold:  # the second pass of a repeated hour: the same time of day, on its own
-            clock = clock.replace(fold=0)
-        return _resolve(self.timezone, target, clock)
+        # a DST change on one of those days: resolve the wall time on each, in turn
+        for n in duration.steps:
+            local = instant.astimezone(self.tz)
+            target = _business_day_after(self.country, local.date(), n)
+            clock = local.time()
+            if clock.fold:  # the second pass of a repeated hour: the same time of day, alone
+                clock = clock.replace(fold=0)
+            instant = _resolve(self.timezone, target, clock)
+        return instant
 
     def date_plus(self, day: date, duration: Duration, clock: time) -> datetime:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
@@ -322,13 +341,13 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 
 @lru_cache(maxsize=65536)
 def _shifts(
-    zone: str, country: str | None, day: date, n: int
+    zone: str, country: str | None, day: date, steps: tuple[int, ...]
 ) -> tuple[datetime, timedelta | None, timedelta | None] | None:
-    """:meth:`Calendar.add` of ``n`` business days for the instants of the UTC ``day``, as
+    """:meth:`Calendar.add` of ``steps`` business days for the instants of the UTC ``day``, as
     ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
     ``before`` later on the UTC line, one from ``turn`` on is on the next local date and moves
-    ``after`` (None: a DST change on its local day or target day). None when the zone changes its
-    offset during the UTC day.
+    ``after`` (None: a DST change on its local day or a day a step lands on). None when the zone
+    changes its offset during the UTC day.
 
     Asking the zone for an instant's local date costs more than all the rest of the sum; a UTC
     day at one offset crosses exactly one local midnight, so this is asked once per UTC day.
@@ -340,17 +359,23 @@ def _shifts(
         return None  # (no zone changes its offset twice within a day: see _day_offset)
     first = (start + offset).date()  # the local date at the UTC day's start
     turn = datetime.combine(first + _ONE_DAY, _MIDNIGHT, UTC) - offset  # the next local midnight
-    return turn, _shift(zone, country, first, n), _shift(zone, country, first + _ONE_DAY, n)
+    return turn, _shift(zone, country, first, steps), _shift(zone, country, first + _ONE_DAY, steps)
 
 
-def _shift(zone: str, country: str | None, day: date, n: int) -> timedelta | None:
-    """How much later the same wall time is ``n`` business days after ``day``, on the UTC line;
-    None when the zone changes its offset on either day (then the wall time is resolved).
+def _shift(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> timedelta | None:
+    """How much later the same wall time is ``steps`` business days after ``day``, on the UTC
+    line; None when the zone changes its offset on that day or a day a step lands on (then the
+    wall time is resolved on each).
 
     A wall time w on ``day`` is the instant w - offset(day); on the target day, w - offset(target).
     """
-    target = _business_day_after(country, day, n)
-    before, after = _day_offset(zone, day), _day_offset(zone, target)
+    before = _day_offset(zone, day)
+    target = day
+    for n in steps:
+        target = _business_day_after(country, target, n)
+        if _day_offset(zone, target) is None:
+            return None
+    after = _day_offset(zone, target)
     if before is None or after is None:
         return None
     return (target - day) + before - after
