@@ -408,6 +408,10 @@ class Transition:
     tests: tuple[Callable[[Context, str | None], bool], ...] = attrs.field(
         init=False, eq=False, repr=False
     )
+    #: whether every condition holds, as one call (None: the transition has no condition)
+    test: Callable[[Context, str | None], bool] | None = attrs.field(
+        init=False, eq=False, repr=False
+    )
 
     #: the guards' implementations, looked up once (``GUARDS``)
     checks: tuple[Guard, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -415,6 +419,12 @@ class Transition:
     @tests.default
     def _tests(self) -> tuple[Callable[[Context, str | None], bool], ...]:
         return tuple(CONDITIONS[c][1] for c in self.conditions)
+
+    @test.default
+    def _test(self) -> Callable[[Context, str | None], bool] | None:
+        if not self.tests:
+            return None
+        return self.tests[0] if len(self.tests) == 1 else self.holds
 
     @checks.default
     def _checks(self) -> tuple[Guard, ...]:
@@ -613,8 +623,12 @@ def _check_graph(
 def trigger_of(event: Event) -> str:
     """The machine trigger of an event."""
     if isinstance(event, ThankYouSent):
-        return "note_mailed" if event.channel == "handwritten" else "thank_you_sent"
+        return _THANKS_TRIGGERS[event.channel]
     return event.type
+
+
+#: A thank-you's trigger, by its channel.
+_THANKS_TRIGGERS = {"email": "thank_you_sent", "handwritten": "note_mailed"}
 
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
@@ -710,7 +724,7 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
     best: tuple[datetime, Transition] | None = None
     for deadline_of, candidates in ctx.timed.get(ctx.state, ()):
         for t in candidates:
-            if t.tests and not t.holds(ctx, None):
+            if t.test is not None and not t.test(ctx, None):
                 continue
             deadline = deadline_of(ctx)
             if deadline is not None and (best is None or deadline < best[0]):
@@ -779,7 +793,7 @@ def route(ctx: Context, policy: Policy, trigger: str, to: str | None) -> Transit
     """The transition a trigger takes from the current state: the first whose conditions hold."""
     table: Table = policy.table
     for t in table.get((ctx.state, trigger), ()):
-        if not t.tests or t.holds(ctx, to):
+        if t.test is None or t.test(ctx, to):
             return t
     return None
 
@@ -889,7 +903,7 @@ def apply(
             f"at {_local(ctx, ctx.closed_at or event.at)}",
         )
     if isinstance(event, ThankYouSent):
-        trigger, to = trigger_of(event), recipient(ctx, event.to)
+        trigger, to = _THANKS_TRIGGERS[event.channel], recipient(ctx, event.to)
     else:
         trigger, to = event.type, None
     kind = TRIGGERS[trigger]
