@@ -787,3 +787,21 @@ def test_round_trip_of_an_offset_with_seconds() -> None:
     odd = timezone(timedelta(seconds=30))
     app = Application(id="x", events=(Interview(at=datetime(2026, 11, 23, 10, tzinfo=odd)),))
     assert Application.from_dict(app.to_dict()) == app
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
+        datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_an_instant_at_the_ends_of_the_calendar_is_refused_not_overflowed(
+    instant: datetime,
+) -> None:
+    # on the UTC line these fall outside what datetime can hold: the value is refused for its
+    # year, as any instant outside 1900-9000 is, before anything moves it to UTC
+    with pytest.raises(InvalidApplication) as caught:
+        ThankYouSent(instant, to="Ana Ruiz")
+    assert caught.value.path == "at"
+    assert "outside the years 1900-9000" in caught.value.why

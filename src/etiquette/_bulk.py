@@ -115,7 +115,8 @@ def run_jsonl(
 
 def _loads(line: bytes) -> Any:
     # JSON Lines are UTF-8 text: decoded as such, without json.loads sniffing for UTF-16 and
-    # UTF-32 on every line; a byte order mark in front of a line is skipped, as json.loads does
+    # UTF-32 on every line (which it then accepted, with lone surrogates too: they are refused
+    # now, as not UTF-8); a byte order mark in front of a line is skipped, as json.loads does
     try:
         text = line.decode()
         return json.loads(text[1:] if text.startswith("\ufeff") else text)

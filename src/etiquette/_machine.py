@@ -70,7 +70,7 @@ from ._time import Calendar, calendar_for, quoted
 if TYPE_CHECKING:
     from ._errors import SpecError
     from ._policy import Numbers, Policy
-    from ._time import Duration
+    from ._time import Chain, Duration
 
 __all__ = [
     "CONDITIONS",
@@ -167,7 +167,9 @@ class Context:
     # was thanked (_THANKS_CONDITIONS); otherwise a thank-you keeps it known
     thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
 
-    def _after(self, name: str, since: datetime | None, *durations: Duration) -> datetime | None:
+    def _after(
+        self, name: str, since: datetime | None, *durations: Duration | Chain
+    ) -> datetime | None:
         """``since`` plus each of ``durations`` in turn, in the application's calendar,
         remembered as ``name``."""
         if since is None:
@@ -647,8 +649,10 @@ def _utc(instant: datetime) -> datetime:
     """The instant in UTC.
 
     The engine compares instants all the time, and comparing two aware datetimes whose tzinfo
-    objects differ costs twenty times as much as comparing two in UTC; so the replay moves each
-    event's instant to UTC once (a fixed offset has no DST and no fold: nothing else changes).
+    objects differ costs twenty times as much as comparing two in UTC; so every instant it keeps
+    is in UTC (an event's own, ``_at_utc``, is made with the event; this moves the others:
+    ``now``, an interview's end, an offer's respond-by). A fixed offset has no DST and no fold:
+    nothing else changes.
     """
     return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
@@ -894,8 +898,9 @@ def apply(
     :class:`InvalidEvent` with a path relative to the event (:func:`within` places it).
     """
     at = event._at_utc if at is None else at
+    # (when the next timed transition is known to come later, nothing fires before this event)
     if not ctx.ahead_known or (ctx.ahead is not None and ctx.ahead[0] <= at):
-        advance(ctx, policy, at)  # (known and later: nothing fires before this event)
+        advance(ctx, policy, at)
     if ctx.state in policy.final_states:
         raise InvalidEvent(
             "",

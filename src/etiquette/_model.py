@@ -16,6 +16,8 @@ import attrs
 
 from ._errors import InvalidApplication
 from ._time import (
+    MAX_YEAR,
+    MIN_YEAR,
     _kind,
     check_country,
     check_date,
@@ -139,7 +141,7 @@ class _Base:
     @_at_utc.default
     def _in_utc(self) -> datetime:
         at = self.at
-        if isinstance(at, datetime) and at.tzinfo is not None:
+        if isinstance(at, datetime) and at.tzinfo is not None and MIN_YEAR <= at.year <= MAX_YEAR:
             return at.astimezone(UTC)
         return at  # refused by the validator of ``at``, which runs next
 
@@ -584,7 +586,8 @@ def _maker(cls: type) -> _Maker:
     return fields, getattr(cls, "__attrs_post_init__", None)
 
 
-#: Class -> what :func:`_checked` needs to build one; no field has a factory default.
+#: Class -> what :func:`_checked` needs to build one (a field made from the others, like an
+#: event's ``_at_utc``, is given by the reader).
 _MAKERS: dict[type, _Maker] = {cls: _maker(cls) for cls in (*EVENT_TYPES.values(), Application)}
 
 

@@ -19,7 +19,7 @@ import attrs
 import transitions
 
 from ._errors import SpecError
-from ._time import Duration, quoted
+from ._time import Chain, Duration, chain, quoted
 
 __all__ = ["Policy", "Rule", "load_policy", "policy_from_text"]
 
@@ -74,7 +74,7 @@ class Numbers:
     window_end: time
     #: The sums from the inquiry opening to the latest close (ghosted-close, invariant P7):
     #: (max_unanswered - 1) inquiry spacings, then the ghosting wait.
-    cold_chain: tuple[Duration, ...] = attrs.field(init=False, eq=False, repr=False)
+    cold_chain: tuple[Duration | Chain, ...] = attrs.field(init=False, eq=False, repr=False)
 
     #: Whether the quiet period after the interview (no-bombarding) and the late limit of its
     #: thank-yous are one duration: then they are one sum, from the interview's end.
@@ -85,8 +85,8 @@ class Numbers:
         return self.quiet == self.late_limit
 
     @cold_chain.default
-    def _cold_chain(self) -> tuple[Duration, ...]:
-        return Duration.chain((self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,))
+    def _cold_chain(self) -> tuple[Duration | Chain, ...]:
+        return chain((self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,))
 
 
 @attrs.frozen(eq=False)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
 import pendulum
@@ -166,10 +166,8 @@ class Duration:
 
     amount: int
     unit: Unit
-    #: business days counted in these steps, each keeping the local time of day as it stands
-    #: after the one before (they differ from one count where a DST change skips that time);
-    #: ``(amount,)`` unless given
-    steps: tuple[int, ...] = attrs.field(kw_only=True, eq=False, repr=False)
+    #: the business days as :meth:`Calendar.add` counts them: one step (see :class:`Chain`)
+    steps: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
     #: the elapsed time of an ``hours`` duration (None for business days), made once
     elapsed: timedelta | None = attrs.field(init=False, eq=False, repr=False)
 
@@ -181,14 +179,6 @@ class Duration:
     def _elapsed(self) -> timedelta | None:
         return timedelta(hours=self.amount) if self.unit == "hours" else None
 
-    @classmethod
-    def chain(cls, durations: Sequence[Duration]) -> tuple[Duration, ...]:
-        """``durations`` to add in turn, as one duration when they are all business days."""
-        if len(durations) > 1 and all(d.unit == "business_days" for d in durations):
-            steps = tuple(n for d in durations for n in d.steps)
-            return (cls(sum(steps), "business_days", steps=steps),)
-        return tuple(durations)
-
     def describe(self) -> str:
         """Human text: ``24 hours``, ``1 business day``, ``5 business days``."""
         if self.unit == "hours":
@@ -198,6 +188,24 @@ class Duration:
     def to_spec(self) -> dict[str, int]:
         """The spec form ``{hours = 24}``."""
         return {self.unit: self.amount}
+
+
+@attrs.frozen
+class Chain:
+    """Business days added in ``steps``, each keeping the local time of day as it stands after
+    the one before: where a DST change skips that time on a day a step lands on, the sum
+    differs from one count of all the days. :meth:`Calendar.add` takes it as a duration."""
+
+    steps: tuple[int, ...]
+    #: business days: no elapsed time
+    elapsed: ClassVar[None] = None
+
+
+def chain(durations: Sequence[Duration]) -> tuple[Duration | Chain, ...]:
+    """``durations`` to add in turn, as one :class:`Chain` when they are all business days."""
+    if len(durations) > 1 and all(d.unit == "business_days" for d in durations):
+        return (Chain(tuple(d.amount for d in durations)),)
+    return tuple(durations)
 
 
 _ONE_DAY = timedelta(days=1)
@@ -250,7 +258,7 @@ class Calendar:
         """The n-th business day after ``day`` (n ≥ 1), or ``day`` for n = 0."""
         return _business_day_after(self.country, day, n)
 
-    def add(self, instant: datetime, duration: Duration) -> datetime:
+    def add(self, instant: datetime, duration: Duration | Chain) -> datetime:
         """``instant`` plus ``duration``; business days keep the local time of day."""
         utc = instant if instant.tzinfo is UTC else instant.astimezone(UTC)  # (the engine's are)
         if duration.elapsed is not None:
