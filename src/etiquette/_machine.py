@@ -192,12 +192,6 @@ class Context:
         """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
         return self._after("late_limit", self.end, self.numbers.late_limit)
 
-    def quiet_after_end(self) -> datetime | None:
-        """The end of the quiet period after the interview (rule no-bombarding)."""
-        if self.numbers.quiet_is_late_limit:
-            return self.late_limit()  # the same sum
-        return self._after("quiet_after_end", self.end, self.numbers.quiet)
-
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
         return self._after("spaced_from", self.last_inquiry, self.numbers.spacing)
@@ -968,7 +962,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         else:
             timeline = ctx.calendar.add(end, n.default_wait)
         ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
-        _quiet(ctx, ctx.quiet_after_end())
+        _quiet(ctx, end)
     elif isinstance(event, StatusInquirySent):
         ctx.last_inquiry = at
         ctx.unanswered += 1
@@ -986,8 +980,8 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         # rule no-bombarding: a new date never ends the quiet period after the interview's end,
         # and a new quiet period starts at the reply
         if ctx.end is not None:
-            _quiet(ctx, ctx.quiet_after_end())
-        _quiet(ctx, ctx.calendar.add(at, n.quiet))
+            _quiet(ctx, ctx.end)
+        _quiet(ctx, at)
     elif isinstance(event, OfferReceived):
         ctx.unanswered = 0
         ctx.last_employer = at
@@ -1010,7 +1004,8 @@ _NINE = time(9, 0)
 _ONE_HOUR = timedelta(hours=1)
 
 
-def _quiet(ctx: Context, quiet: datetime | None) -> None:
-    # rule no-bombarding: no inquiry before the end of a quiet period after the employer wrote
-    if quiet is not None and (ctx.opening is None or quiet > ctx.opening):
+def _quiet(ctx: Context, since: datetime) -> None:
+    # rule no-bombarding: no inquiry within the quiet period after the employer last wrote
+    quiet = ctx.calendar.add(since, ctx.numbers.quiet)
+    if ctx.opening is None or quiet > ctx.opening:
         ctx.opening, ctx.opening_rule = quiet, "no-bombarding"

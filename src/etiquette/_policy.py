@@ -76,14 +76,6 @@ class Numbers:
     #: (max_unanswered - 1) inquiry spacings, then the ghosting wait.
     cold_chain: tuple[Duration | Chain, ...] = attrs.field(init=False, eq=False, repr=False)
 
-    #: Whether the quiet period after the interview (no-bombarding) and the late limit of its
-    #: thank-yous are one duration: then they are one sum, from the interview's end.
-    quiet_is_late_limit: bool = attrs.field(init=False, eq=False, repr=False)
-
-    @quiet_is_late_limit.default
-    def _quiet_is_late_limit(self) -> bool:
-        return self.quiet == self.late_limit
-
     @cold_chain.default
     def _cold_chain(self) -> tuple[Duration | Chain, ...]:
         return chain((self.spacing,) * (self.max_unanswered - 1) + (self.ghost_wait,))
