@@ -210,7 +210,7 @@ def test_ghosted_close_timed_self_loop_is_refused_or_still_closes() -> None:
     assert decision.state == "closed"
 
 
-def test_a_timed_transition_on_who_was_thanked_sees_the_last_thank_you() -> None:
+def test_thank_you_24h_day_ends_once_the_last_interviewer_is_thanked_in_a_user_spec() -> None:
     # A user spec in which thank-yous keep an application `interviewed` (the transition that
     # stays is listed first) and the thank-you day ends it only once everyone is thanked: the
     # thank-you to the last interviewer changes when the next timed transition fires.

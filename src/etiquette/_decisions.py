@@ -128,9 +128,7 @@ class Decision:
             "blocked": [
                 {"action": b.action, "rule": b.rule, "until": _instant(b.until, tz)}
                 for b in self.blocked
-            ]
-            if self.blocked
-            else [],
+            ],
             "outcome": self.outcome,
         }
 
