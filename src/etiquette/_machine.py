@@ -46,6 +46,7 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -70,7 +71,6 @@ from ._time import Calendar, calendar_for, quoted
 if TYPE_CHECKING:
     from ._errors import SpecError
     from ._policy import Numbers, Policy
-    from ._time import Chain, Duration
 
 __all__ = [
     "CONDITIONS",
@@ -155,10 +155,6 @@ class Context:
     offer_due: datetime | None = None
     rejection_at: datetime | None = None
     closed_at: datetime | None = None
-    # deadlines already computed in this replay: name -> (the instant it counts from, deadline).
-    # The replay asks for them again and again (before every event, then for the decision);
-    # each is computed anew only when the instant it counts from has been replaced.
-    memo: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict, repr=False, eq=False)
     # the next timed transition from here (:func:`next_deadline`), while nothing has changed:
     # it is asked for before every event, and by the decision, again and again
     ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
@@ -167,34 +163,22 @@ class Context:
     # was thanked (_THANKS_CONDITIONS); otherwise a thank-you keeps it known
     thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
 
-    def _after(
-        self, name: str, since: datetime | None, *durations: Duration | Chain
-    ) -> datetime | None:
-        """``since`` plus each of ``durations`` in turn, in the application's calendar,
-        remembered as ``name``."""
-        if since is None:
-            return None
-        known = self.memo.get(name)
-        if known is not None and known[0] is since:
-            return known[1]
-        deadline = since
-        for duration in durations:
-            deadline = self.calendar.add(deadline, duration)
-        self.memo[name] = (since, deadline)
-        return deadline
-
-    # deadlines of the round, each from the policy's numbers
+    # deadlines of the round, each from the policy's numbers, in the application's calendar
+    # (computed when asked: remembering them costs as much as the few computed twice)
     def thank_you_due(self) -> datetime | None:
         """End of the thank-you day (rule thank-you-24h)."""
-        return self._after("thank_you_due", self.end, self.numbers.thank_you_due)
+        end = self.end
+        return None if end is None else self.calendar.add(end, self.numbers.thank_you_due)
 
     def late_limit(self) -> datetime | None:
         """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
-        return self._after("late_limit", self.end, self.numbers.late_limit)
+        end = self.end
+        return None if end is None else self.calendar.add(end, self.numbers.late_limit)
 
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
-        return self._after("spaced_from", self.last_inquiry, self.numbers.spacing)
+        last = self.last_inquiry
+        return None if last is None else self.calendar.add(last, self.numbers.spacing)
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
@@ -203,7 +187,8 @@ class Context:
 
     def ghost_close(self) -> datetime | None:
         """When the last allowed inquiry has stayed unanswered long enough (ghosted-close)."""
-        return self._after("ghost_close", self.last_inquiry, self.numbers.ghost_wait)
+        last = self.last_inquiry
+        return None if last is None else self.calendar.add(last, self.numbers.ghost_wait)
 
     def cold_close(self) -> datetime | None:
         """The latest close when the employer stays silent (ghosted-close, invariant P7).
@@ -212,15 +197,21 @@ class Context:
         the instant at which a candidate who inquired at every first allowed instant would be
         closed as no_response. Inquiring later, or not at all, never keeps it open longer.
         """
-        return self._after("cold_close", self.opening, *self.numbers.cold_chain)
+        deadline = self.opening
+        if deadline is not None:
+            for duration in self.numbers.cold_chain:
+                deadline = self.calendar.add(deadline, duration)
+        return deadline
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
-        return self._after("rejection_due", self.rejection_at, self.numbers.rejection_due)
+        at = self.rejection_at
+        return None if at is None else self.calendar.add(at, self.numbers.rejection_due)
 
     def rejection_limit(self) -> datetime | None:
         """When the gracious reply's window ends (rejection-one-reply)."""
-        return self._after("rejection_limit", self.rejection_at, self.numbers.rejection_limit)
+        at = self.rejection_at
+        return None if at is None else self.calendar.add(at, self.numbers.rejection_limit)
 
     def owed(self) -> tuple[str, ...]:
         """Recipients of this round not yet thanked by email."""
@@ -629,14 +620,21 @@ _THANKS_TRIGGERS = {"email": "thank_you_sent", "handwritten": "note_mailed"}
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
     """The events with their indexes, in the order of their instants (stable)."""
-    return [(index, event) for _, index, event in timeline(app)]
+    events = app.events
+    return [(i, events[i]) for i in sorted(range(len(events)), key=lambda i: events[i]._at_utc)]
 
 
-def timeline(app: Application) -> list[tuple[datetime, int, Event]]:
-    """Each event's instant in UTC, its index and itself, in the order of the instants (stable)."""
-    entries = [(event._at_utc, index, event) for index, event in enumerate(app.events)]
-    entries.sort()  # by instant, then by index: the events themselves are never compared
-    return entries
+def timeline(app: Application) -> list[Event]:
+    """The events in the order of their instants (stable: sorted by each one's instant in UTC)."""
+    return sorted(app.events, key=_AT_UTC)
+
+
+_AT_UTC = operator.attrgetter("_at_utc")
+
+
+def _index(app: Application, event: Event) -> int:
+    """The position of ``event`` (itself, not an equal one) in ``app.events``."""
+    return next(i for i, e in enumerate(app.events) if e is event)
 
 
 def _utc(instant: datetime) -> datetime:
@@ -671,13 +669,13 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
     """
     ctx = new_context(app, policy)
     until = _utc(until)
-    for at, index, event in timeline(app):
-        if at > until:
+    for event in timeline(app):
+        if event._at_utc > until:
             break
         try:
-            apply(ctx, policy, event, at, judged=False)
+            apply(ctx, policy, event, judged=False)
         except InvalidEvent as exc:
-            raise within(exc, f"events[{index}]") from None
+            raise within(exc, f"events[{_index(app, event)}]") from None
     advance(ctx, policy, until)
     return ctx
 
@@ -905,26 +903,29 @@ def apply(
         trigger, to = _THANKS_TRIGGERS[event.channel], recipient(ctx, event.to)
     else:
         trigger, to = event.type, None
-    kind = TRIGGERS[trigger]
-    if kind == "contact":
+    violations: tuple[Violation, ...] = ()
+    if TRIGGERS[trigger] == "contact":
         if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
             raise InvalidEvent("", "a reply to a rejection, but there is no rejection")
         if trigger == "status_inquiry_sent" and ctx.end is None:
             raise InvalidEvent("", "a status inquiry before any interview")
         if judged:
-            transition, violations = judge(ctx, policy, trigger, at, to)
+            t, violations = judge(ctx, policy, trigger, at, to)
         else:
-            transition, violations = route(ctx, policy, trigger, to), ()
-        _apply(ctx, event, to, at)
-        if transition is not None:
-            _enter(ctx, transition, at)
-        return violations
-    t = route(ctx, policy, trigger, to)
-    if t is None:
-        raise InvalidEvent("", _impossible(ctx, trigger))
+            t = route(ctx, policy, trigger, to)
+    else:
+        t = route(ctx, policy, trigger, to)
+        if t is None:
+            raise InvalidEvent("", _impossible(ctx, trigger))
     _apply(ctx, event, to, at)
-    _enter(ctx, t, at)
-    return ()
+    if t is not None:  # (a contact the state does not take changes nothing but the bookkeeping)
+        if t.dest != ctx.state:  # (as _enter)
+            ctx.state = t.dest
+            ctx.ahead_known = False
+        if t.outcome is not None:
+            ctx.outcome = t.outcome
+            ctx.closed_at = at
+    return violations
 
 
 def _impossible(ctx: Context, trigger: str) -> str:
