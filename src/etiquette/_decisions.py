@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import attrs
 
@@ -193,7 +193,6 @@ def decide_at(app: Application, now: datetime, policy: Policy) -> Decision:
 
 def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
     """The decision for a context already replayed and advanced to ``now``."""
-    base = _Base(app, now)
     state = ctx.state
     if state == "closed":
         return Decision(
@@ -213,15 +212,17 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             outcome=ctx.outcome,
         )
     if state == "scheduled":
-        return _wait(base, ctx, policy, None, "no-bombarding", "No interview has taken place yet.")
+        return _wait(
+            app, ctx, policy, now, None, "no-bombarding", "No interview has taken place yet."
+        )
     if state in ("interviewed", "thanked", "awaiting", "inquired"):
-        return _follow_up(base, ctx, policy, now)
+        return _follow_up(app, ctx, policy, now)
     if state == "offered":
         assert ctx.offer_at is not None
         assert ctx.offer_due is not None
         late = now >= ctx.offer_due
         return _act(
-            base,
+            app,
             ctx,
             policy,
             now,
@@ -243,7 +244,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
         assert due is not None
         assert limit is not None
         return _act(
-            base,
+            app,
             ctx,
             policy,
             now,
@@ -259,13 +260,6 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             blocked=_REJECTED,
         )
     raise AssertionError(f"no decision for state {quoted(state)}")  # pragma: no cover
-
-
-class _Base(NamedTuple):
-    """What every decision of an application as of an instant shares."""
-
-    app: Application
-    now: datetime
 
 
 def _when(ctx: Context, instant: datetime) -> str:
@@ -307,7 +301,7 @@ def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | Non
     return Blocked("send_status_inquiry", named[0], named[1])
 
 
-def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Decision:
+def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
     assert ctx.end is not None
     optional = _optional(ctx, policy, now)
     block = _inquiry_block(ctx, policy, now)
@@ -331,7 +325,7 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
                 f"interview; {who} {'has' if len(owed) == 1 else 'have'} not been thanked."
             )
         return _act(
-            base,
+            app,
             ctx,
             policy,
             now,
@@ -346,7 +340,7 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
         )
     if block is None:
         return _act(
-            base,
+            app,
             ctx,
             policy,
             now,
@@ -366,9 +360,10 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
         )
     if ctx.state in ("interviewed", "thanked"):
         return _wait(
-            base,
+            app,
             ctx,
             policy,
+            now,
             None,
             "no-bombarding",
             "Everyone has been thanked; give them time to deliberate before reaching out again.",
@@ -378,9 +373,10 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
     if block.until is not None:
         reason = _WAIT_REASONS.get(block.rule, "Wait.")
         return _wait(
-            base,
+            app,
             ctx,
             policy,
+            now,
             block.until,
             block.rule,
             f"{reason} A status inquiry is allowed from {_when(ctx, block.until)}.",
@@ -396,9 +392,10 @@ def _follow_up(base: _Base, ctx: Context, policy: Policy, now: datetime) -> Deci
     else:
         reason = "No more follow-ups are allowed this round; wait for the employer to write."
     return _wait(
-        base,
+        app,
         ctx,
         policy,
+        now,
         None,
         block.rule,
         reason,
@@ -429,9 +426,10 @@ def _inquiry_from(ctx: Context) -> datetime:
 
 
 def _wait(
-    base: _Base,
+    app: Application,
     ctx: Context,
     policy: Policy,
+    now: datetime,
     change: datetime | None,
     rule: str,
     reason: str,
@@ -446,12 +444,12 @@ def _wait(
     changes = [change, None if timed is None else timed[0]]
     if optional:
         changes.append(ctx.late_limit())
-    ahead = [t for t in changes if t is not None and t > base.now]
+    ahead = [t for t in changes if t is not None and t > now]
     return Decision(
-        application=base.app.id,
-        as_of=base.now,
+        application=app.id,
+        as_of=now,
         state=ctx.state,
-        timezone=base.app.timezone,
+        timezone=app.timezone,
         action="wait",
         to=(),
         not_before=min(ahead) if ahead else None,
@@ -466,7 +464,7 @@ def _wait(
 
 
 def _act(
-    base: _Base,
+    app: Application,
     ctx: Context,
     policy: Policy,
     now: datetime,
@@ -492,10 +490,10 @@ def _act(
         until = closes
     suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
     return Decision(
-        application=base.app.id,
-        as_of=base.now,
+        application=app.id,
+        as_of=now,
         state=ctx.state,
-        timezone=base.app.timezone,
+        timezone=app.timezone,
         action=action,
         to=to,
         not_before=not_before,
