@@ -195,21 +195,22 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
     """The decision for a context already replayed and advanced to ``now``."""
     state = ctx.state
     if state == "closed":
-        return Decision(
-            application=app.id,
-            as_of=now,
-            state=ctx.state,
-            timezone=app.timezone,
-            action="none",
-            to=(),
-            not_before=None,
-            due_by=None,
-            suggested_at=None,
-            late=False,
-            rule="closed-silence",
-            reason=f"The application is closed ({ctx.outcome}); no more contact.",
-            blocked=_CLOSED,
-            outcome=ctx.outcome,
+        return Decision(  # (positional: a third cheaper than by keyword)
+            app.id,  # application
+            now,  # as_of
+            ctx.state,  # state
+            "none",  # action
+            (),  # to
+            None,  # not_before
+            None,  # due_by
+            None,  # suggested_at
+            False,  # late
+            "closed-silence",  # rule
+            f"The application is closed ({ctx.outcome}); no more contact.",  # reason
+            (),  # optional
+            _CLOSED,  # blocked
+            ctx.outcome,  # outcome
+            app.timezone,  # timezone
         )
     if state == "scheduled":
         return _wait(
@@ -445,21 +446,22 @@ def _wait(
     if optional:
         changes.append(ctx.late_limit())
     ahead = [t for t in changes if t is not None and t > now]
-    return Decision(
-        application=app.id,
-        as_of=now,
-        state=ctx.state,
-        timezone=app.timezone,
-        action="wait",
-        to=(),
-        not_before=min(ahead) if ahead else None,
-        due_by=None,
-        suggested_at=None,
-        late=False,
-        rule=rule,
-        reason=reason,
-        optional=optional,
-        blocked=blocked,
+    return Decision(  # (positional: a third cheaper than by keyword)
+        app.id,  # application
+        now,  # as_of
+        ctx.state,  # state
+        "wait",  # action
+        (),  # to
+        min(ahead) if ahead else None,  # not_before
+        None,  # due_by
+        None,  # suggested_at
+        False,  # late
+        rule,  # rule
+        reason,  # reason
+        optional,  # optional
+        blocked,  # blocked
+        None,  # outcome
+        app.timezone,  # timezone
     )
 
 
@@ -489,21 +491,22 @@ def _act(
     if closes is not None and (until is None or closes < until):
         until = closes
     suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
-    return Decision(
-        application=app.id,
-        as_of=now,
-        state=ctx.state,
-        timezone=app.timezone,
-        action=action,
-        to=to,
-        not_before=not_before,
-        due_by=due_by,
-        suggested_at=suggested or start,
-        late=due_by is not None and now >= due_by,
-        rule=rule,
-        reason=reason,
-        optional=optional,
-        blocked=blocked,
+    return Decision(  # (positional: a third cheaper than by keyword)
+        app.id,  # application
+        now,  # as_of
+        ctx.state,  # state
+        action,  # action
+        to,  # to
+        not_before,  # not_before
+        due_by,  # due_by
+        suggested or start,  # suggested_at
+        due_by is not None and now >= due_by,  # late
+        rule,  # rule
+        reason,  # reason
+        optional,  # optional
+        blocked,  # blocked
+        None,  # outcome
+        app.timezone,  # timezone
     )
 
 

@@ -137,6 +137,10 @@ class Context:
     state: str
     #: the policy's timed transitions by state (:func:`_timed`)
     timed: Mapping[str, Timed] = attrs.field(factory=dict, repr=False, eq=False)
+    # whether a thank-you can move the next timed transition (``ahead``): only through a
+    # condition of a timed transition on who was thanked (_THANKS_CONDITIONS); otherwise a
+    # thank-you keeps it known
+    thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
     outcome: str | None = None
     # the current round
     round_at: datetime | None = None
@@ -159,9 +163,6 @@ class Context:
     # it is asked for before every event, and by the decision, again and again
     ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
     ahead_known: bool = attrs.field(default=False, repr=False, eq=False)
-    # whether a thank-you can move it: only through a condition of a timed transition on who
-    # was thanked (_THANKS_CONDITIONS); otherwise a thank-you keeps it known
-    thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
 
     # deadlines of the round, each from the policy's numbers, in the application's calendar
     # (computed when asked: remembering them costs as much as the few computed twice)
@@ -652,12 +653,9 @@ def _utc(instant: datetime) -> datetime:
 def new_context(app: Application, policy: Policy) -> Context:
     """The context before any event."""
     timed, thanks_timed = _timed(policy)
+    # (positional: by keyword it costs a third more)
     return Context(
-        numbers=policy.numbers,
-        calendar=calendar_for(app.timezone, app.country),
-        state=policy.initial,
-        timed=timed,
-        thanks_timed=thanks_timed,
+        policy.numbers, calendar_for(app.timezone, app.country), policy.initial, timed, thanks_timed
     )
 
 
@@ -673,7 +671,7 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
         if event._at_utc > until:
             break
         try:
-            apply(ctx, policy, event, judged=False)
+            apply(ctx, policy, event, False)  # (not judged)
         except InvalidEvent as exc:
             raise within(exc, f"events[{_index(app, event)}]") from None
     advance(ctx, policy, until)
@@ -875,21 +873,15 @@ def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | Non
     return best
 
 
-def apply(
-    ctx: Context,
-    policy: Policy,
-    event: Event,
-    at: datetime | None = None,
-    *,
-    judged: bool = True,
-) -> tuple[Violation, ...]:
+def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tuple[Violation, ...]:
     """Apply one event to the context; return the rules it broke (contacts only).
 
-    ``at`` is the event's instant in UTC when the caller has it already; with ``judged=False``
-    the guards are not asked and nothing is returned. An event that cannot happen raises
-    :class:`InvalidEvent` with a path relative to the event (:func:`within` places it).
+    With ``judged`` false the guards are not asked and nothing is returned (the replay passes
+    it by position, once per event: a keyword costs the call more). An event that cannot
+    happen raises :class:`InvalidEvent` with a path relative to the event (:func:`within`
+    places it).
     """
-    at = event._at_utc if at is None else at
+    at = event._at_utc
     # (when the next timed transition is known to come later, nothing fires before this event)
     if not ctx.ahead_known or (ctx.ahead is not None and ctx.ahead[0] <= at):
         advance(ctx, policy, at)
