@@ -368,8 +368,8 @@ def _event(data: object) -> Event:
     if type(data) is not dict and not isinstance(data, Mapping):
         raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
     kind = data.get("type", _MISSING)
-    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    maker = _EVENT_MAKERS.get(kind) if isinstance(kind, str) else None
+    if maker is None:
         if kind is _MISSING:
             raise InvalidApplication("type", "missing; expected one of " + _type_list())
         shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
@@ -380,18 +380,27 @@ def _event(data: object) -> Event:
     if raw_at is _MISSING:
         raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
     at = parse_instant(raw_at, "at")
-    kwargs: dict[str, Any] = {"at": at, "_at_utc": at.astimezone(UTC)}
+    # built as _checked builds a value, but field by field as the keys are read: the readers
+    # check each as the class's validators would, in the form its converters would give
+    cls, defaults, fields, post_init = maker
+    event = object.__new__(cls)
+    _SET_AT(event, at)
+    _SET_AT_UTC(event, at.astimezone(UTC))
+    for put, default in defaults:
+        put(event, default)
     if len(data) > 2:  # more than type and at
-        readers = _FIELDS[kind]
         for key, value in data.items():
             if key == "type" or key == "at":
                 continue
-            read = readers.get(key)
-            if read is None:
-                allowed = ", ".join(["type", "at", *readers])
+            field = fields.get(key)
+            if field is None:
+                allowed = ", ".join(["type", "at", *fields])
                 raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
-            kwargs[key] = read(value, key)
-    return _checked(cls, kwargs)
+            read, put = field
+            put(event, read(value, key))
+    if post_init is not None:
+        post_init(event)
+    return event
 
 
 _T = TypeVar("_T")
@@ -564,17 +573,20 @@ def _application(cls: type[Application], data: object) -> Application:
     return _checked(cls, kwargs)
 
 
-_Maker = tuple[tuple[tuple[str, Any, Callable[[Any, Any], None]], ...], Any]
+_Setter = Callable[[Any, Any], None]
+_Maker = tuple[tuple[tuple[str, Any, _Setter], ...], Any]
+
+
+def _setter(cls: type, name: str) -> _Setter:
+    """The setter of field ``name`` of a slotted class: its slot's own descriptor (setting
+    through it skips a frozen class's ``__setattr__``)."""
+    slot = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
+    put: _Setter = slot.__set__
+    return put
 
 
 def _maker(cls: type) -> _Maker:
     """A class's fields as (name, default, the slot's setter), and its post-init, if any."""
-
-    def setter(name: str) -> Callable[[Any, Any], None]:
-        # the slot's own descriptor: setting through it skips the frozen class's __setattr__
-        slot = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
-        put: Callable[[Any, Any], None] = slot.__set__
-        return put
 
     def default(a: attrs.Attribute[Any]) -> Any:
         # a default made from the instance (an attrs.Factory) is never guessed: the reader
@@ -582,13 +594,43 @@ def _maker(cls: type) -> _Maker:
         made = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
         return _REQUIRED if made else a.default
 
-    fields = tuple((a.name, default(a), setter(a.name)) for a in attrs.fields(cls))
+    fields = tuple((a.name, default(a), _setter(cls, a.name)) for a in attrs.fields(cls))
     return fields, getattr(cls, "__attrs_post_init__", None)
 
 
-#: Class -> what :func:`_checked` needs to build one (a field made from the others, like an
-#: event's ``_at_utc``, is given by the reader).
-_MAKERS: dict[type, _Maker] = {cls: _maker(cls) for cls in (*EVENT_TYPES.values(), Application)}
+#: Class -> what :func:`_checked` needs to build one.
+_MAKERS: dict[type, _Maker] = {Application: _maker(Application)}
+
+_EventMaker = tuple[
+    type[Event],
+    tuple[tuple[_Setter, Any], ...],
+    dict[str, tuple[_Reader, _Setter]],
+    Callable[[Any], None] | None,
+]
+
+
+def _event_maker(cls: type[Event]) -> _EventMaker:
+    """What :func:`_event` needs to build an event of ``cls``: the class, its optional fields'
+    setters and defaults, each wire key's reader and setter, and its post-init, if any."""
+    defaults = []
+    for a in attrs.fields(cls):
+        if a.name in ("at", "_at_utc"):
+            continue  # given by _event
+        if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            raise TypeError(
+                f"{cls.__name__}.{a.name}: an event's other fields need a plain default"
+            )
+        defaults.append((_setter(cls, a.name), a.default))
+    fields = {key: (read, _setter(cls, key)) for key, read in _FIELDS[cls.type].items()}
+    return cls, tuple(defaults), fields, getattr(cls, "__attrs_post_init__", None)
+
+
+#: Event type -> what :func:`_event` needs to build one.
+_EVENT_MAKERS: dict[str, _EventMaker] = {
+    kind: _event_maker(cls) for kind, cls in EVENT_TYPES.items()
+}
+_SET_AT = _setter(Interview, "at")
+_SET_AT_UTC = _setter(Interview, "_at_utc")
 
 
 def load_json(text: str | bytes) -> Any:
