@@ -30,7 +30,9 @@ be forked. Breadth first, the first counterexample found is a shortest one.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
+import multiprocessing.pool
 import os
 import time as _clock
 from collections.abc import Callable, Iterator
@@ -584,6 +586,22 @@ def _expand_all(task: tuple[list[_Node], bool]) -> list[_Expanded]:
     return out
 
 
+def _in_flight(
+    pool: multiprocessing.pool.Pool, tasks: list[tuple[list[_Node], bool]], window: int
+) -> Iterator[list[_Expanded]]:
+    """The results of ``tasks`` in order, with at most ``window`` of them given to the workers at
+    a time: when the caller stops early (a counterexample), only those few are left to finish."""
+    pending: collections.deque[multiprocessing.pool.AsyncResult[list[_Expanded]]] = (
+        collections.deque()
+    )
+    for task in tasks:
+        if len(pending) >= window:
+            yield pending.popleft().get()
+        pending.append(pool.apply_async(_expand_all, (task,)))
+    while pending:
+        yield pending.popleft().get()
+
+
 def _jobs(jobs: int | None) -> int:
     if jobs is not None:
         return max(1, jobs)
@@ -629,7 +647,7 @@ def verify(
             if pool is not None and len(frontier) >= 40:
                 size = max(1, len(frontier) // (workers * 8))
                 tasks = [(frontier[i : i + size], last) for i in range(0, len(frontier), size)]
-                results: Iterator[list[_Expanded]] = pool.imap(_expand_all, tasks)
+                results: Iterator[list[_Expanded]] = _in_flight(pool, tasks, workers * 2)
             else:
                 results = ([explorer.expand(node, last)] for node in frontier)
             done = 0
@@ -653,7 +671,9 @@ def verify(
                 break
     finally:
         if pool is not None:
-            pool.terminate()
+            # the few batches in flight finish, then the workers stop: Pool.terminate() can
+            # hang for good when its task feeder is blocked writing to workers it has killed
+            pool.close()
             pool.join()
             _WORKER.clear()
     named = repr(policy.name)
