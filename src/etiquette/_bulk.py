@@ -88,7 +88,8 @@ def run_jsonl(
     chosen = policy or default_policy()
     now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    # (a decision's wire form holds no cycle: the encoder need not look for one)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
     written = 0
     number = 0
     for number, line in enumerate(source, start=1):
@@ -105,8 +106,7 @@ def run_jsonl(
             if bar is not None:
                 bar.close(written)
             raise LineError(number, exc) from None
-        out.write(dumps(decision.to_dict()))
-        out.write("\n")
+        out.write(dumps(decision.to_dict()) + "\n")
         written += 1
     if bar is not None:
         bar.close(written)
