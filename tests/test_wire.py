@@ -721,6 +721,12 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
         for event in made.events:
             assert event._at_utc == event.at
             assert event._at_utc.tzinfo is UTC
+        # and the order in which the engine replays the events, kept with the value: every
+        # event once, by instant, events at the same instant in the order given
+        order = [next(i for i, e in enumerate(made.events) if e is x) for x in made._timeline]
+        assert sorted(order) == list(range(len(made.events)))
+        keys = [(made.events[i].at, i) for i in order]
+        assert keys == sorted(keys)
 
 
 @pytest.mark.parametrize(

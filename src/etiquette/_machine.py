@@ -46,7 +46,6 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -625,12 +624,9 @@ def ordered(app: Application) -> list[tuple[int, Event]]:
     return [(i, events[i]) for i in sorted(range(len(events)), key=lambda i: events[i]._at_utc)]
 
 
-def timeline(app: Application) -> list[Event]:
-    """The events in the order of their instants (stable: sorted by each one's instant in UTC)."""
-    return sorted(app.events, key=_AT_UTC)
-
-
-_AT_UTC = operator.attrgetter("_at_utc")
+def timeline(app: Application) -> tuple[Event, ...]:
+    """The events in the order of their instants (stable), as the application keeps them."""
+    return app._timeline
 
 
 def _index(app: Application, event: Event) -> int:

@@ -8,9 +8,10 @@ wire format of the contract and names the field path of anything wrong (``events
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -380,8 +381,9 @@ def _event(data: object) -> Event:
     if raw_at is _MISSING:
         raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
     at = parse_instant(raw_at, "at")
-    # built as _checked builds a value, but field by field as the keys are read: the readers
+    # built field by field as the keys are read, through the slots' own setters: the readers
     # check each as the class's validators would, in the form its converters would give
+    # (as _application builds an application)
     cls, defaults, fields, post_init = maker
     event = object.__new__(cls)
     _SET_AT(event, at)
@@ -401,27 +403,6 @@ def _event(data: object) -> Event:
     if post_init is not None:
         post_init(event)
     return event
-
-
-_T = TypeVar("_T")
-
-
-def _checked(cls: type[_T], values: dict[str, Any]) -> _T:
-    """An instance of ``cls`` from values that ``from_dict``'s readers have checked already.
-
-    The readers check each field as the class's validators would, and give it in the form its
-    converters would (instants with fixed offsets, tuples): running them again would double the
-    cost of loading, the bulk paths' largest after deciding. So the fields are set as they are;
-    the cross-field checks (``__attrs_post_init__``) still run. Tests prove the result equal to
-    what the validating constructor builds from the same values.
-    """
-    inst = object.__new__(cls)
-    fields, post_init = _MAKERS[cls]
-    for name, default, put in fields:
-        put(inst, values[name] if default is _REQUIRED else values.get(name, default))
-    if post_init is not None:
-        post_init(inst)
-    return inst
 
 
 def _type_list() -> str:
@@ -492,6 +473,14 @@ def _optional_text(_inst: object, attribute: attrs.Attribute[Any], value: object
         _text(value, attribute.name)
 
 
+def in_order(events: Sequence[Event]) -> tuple[Event, ...]:
+    """``events`` in the order of their instants (stable: sorted by each one's instant in UTC)."""
+    return tuple(sorted(events, key=_AT_UTC))
+
+
+_AT_UTC = operator.attrgetter("_at_utc")
+
+
 _APP_KEYS = ("id", "company", "role", "timezone", "country", "events")
 
 
@@ -508,6 +497,16 @@ class Application:
     role: str | None = attrs.field(default=None, validator=_optional_text)
     timezone: str = attrs.field(default="UTC", validator=_tz)
     country: str | None = attrs.field(default=None, validator=_country)
+    #: the events in the order of their instants (stable), made once with the value: the
+    #: engine replays them in this order at every decision
+    _timeline: tuple[Event, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    @_timeline.default
+    def _in_order(self) -> tuple[Event, ...]:
+        events = self.events
+        if isinstance(events, tuple) and all(isinstance(e, _Base) for e in events):
+            return in_order(events)
+        return ()  # refused by the validator of ``events``, which runs next
 
     @classmethod
     def from_dict(cls, data: object, path: str = "") -> Application:
@@ -540,9 +539,6 @@ class Application:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-_REQUIRED = attrs.NOTHING
-
-
 def _application(cls: type[Application], data: object) -> Application:
     # errors name paths relative to the application: ``id``, ``events[2].at``
     if type(data) is not dict and not isinstance(data, Mapping):
@@ -552,14 +548,17 @@ def _application(cls: type[Application], data: object) -> Application:
             raise InvalidApplication(str(key), f"unknown field (allowed: {', '.join(_APP_KEYS)})")
     if "id" not in data:
         raise InvalidApplication("id", "missing; expected a non-empty string")
-    kwargs: dict[str, Any] = {"id": _text(data["id"], "id")}
-    for key in ("company", "role"):
-        if key in data and data[key] is not None:
-            kwargs[key] = _text(data[key], key)
-    if "timezone" in data:
-        kwargs["timezone"] = check_timezone(data["timezone"], "timezone")
-    if "country" in data and data["country"] is not None:
-        kwargs["country"] = check_country(data["country"], "country")
+    ident = _text(data["id"], "id")
+    company = data.get("company")
+    if company is not None:
+        _text(company, "company")
+    role = data.get("role")
+    if role is not None:
+        _text(role, "role")
+    timezone = check_timezone(data["timezone"], "timezone") if "timezone" in data else "UTC"
+    country = data.get("country")
+    if country is not None:
+        check_country(country, "country")
     raw_events = data.get("events", [])
     if not isinstance(raw_events, list):
         raise InvalidApplication("events", f"expected a list of events, got {_kind(raw_events)}")
@@ -569,12 +568,19 @@ def _application(cls: type[Application], data: object) -> Application:
             events.append(_event(item))
         except InvalidApplication as exc:
             raise InvalidApplication(_within(f"events[{i}]", exc.path), exc.why) from None
-    kwargs["events"] = tuple(events)
-    return _checked(cls, kwargs)
+    # Every field is checked above as the class's validators would check it, in the form its
+    # converters would give it: running them again would double the cost of loading, the bulk
+    # paths' largest after deciding. So the fields are set as they are, through the slots' own
+    # setters (as are an event's: _event). Tests prove the result equal to what the validating
+    # constructor builds from the same values.
+    app = object.__new__(cls)
+    values = (ident, tuple(events), company, role, timezone, country, in_order(events))
+    for put, value in zip(_APP_SETTERS, values, strict=True):
+        put(app, value)
+    return app
 
 
 _Setter = Callable[[Any, Any], None]
-_Maker = tuple[tuple[tuple[str, Any, _Setter], ...], Any]
 
 
 def _setter(cls: type, name: str) -> _Setter:
@@ -585,21 +591,11 @@ def _setter(cls: type, name: str) -> _Setter:
     return put
 
 
-def _maker(cls: type) -> _Maker:
-    """A class's fields as (name, default, the slot's setter), and its post-init, if any."""
-
-    def default(a: attrs.Attribute[Any]) -> Any:
-        # a default made from the instance (an attrs.Factory) is never guessed: the reader
-        # gives that field
-        made = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-        return _REQUIRED if made else a.default
-
-    fields = tuple((a.name, default(a), _setter(cls, a.name)) for a in attrs.fields(cls))
-    return fields, getattr(cls, "__attrs_post_init__", None)
-
-
-#: Class -> what :func:`_checked` needs to build one.
-_MAKERS: dict[type, _Maker] = {Application: _maker(Application)}
+#: Application's fields, in order: :func:`_application` sets them through these setters.
+_APP_FIELDS = ("id", "events", "company", "role", "timezone", "country", "_timeline")
+if tuple(a.name for a in attrs.fields(Application)) != _APP_FIELDS:  # pragma: no cover
+    raise TypeError(f"Application's fields are not {_APP_FIELDS}")
+_APP_SETTERS = tuple(_setter(Application, name) for name in _APP_FIELDS)
 
 _EventMaker = tuple[
     type[Event],
