@@ -1150,3 +1150,26 @@ def cli_arguments() -> st.SearchStrategy[list[str]]:
     file and a file that does not exist, and some arbitrary words."""
     word = st.one_of(st.sampled_from(_ARGUMENT_WORDS), st.text(max_size=10))
     return st.lists(word, max_size=6)
+
+
+# JSON Lines: one line of text, as `etiquette next --jsonl` reads it
+
+#: What may surround a document on a line: JSON whitespace, other whitespace, byte order marks.
+_AROUND = st.text(st.sampled_from(" \t\r\n\ufeff\u00a0\x0b"), max_size=3)
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+@st.composite
+def json_lines(draw: st.DrawFn) -> str:
+    """A line of a JSON Lines input, good or bad: a JSON document, whole or cut short, with
+    whitespace or byte order marks around it, and now and then more text after it."""
+    document = json.dumps(draw(_JSON_VALUES), ensure_ascii=draw(st.booleans()))
+    if draw(st.booleans()):
+        document = document[: draw(st.integers(0, len(document)))]
+    more = draw(st.sampled_from(("", "", "", "x", "{}", "1", '"')))
+    return draw(_AROUND) + document + draw(_AROUND) + more

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from etiquette import (
@@ -26,7 +26,7 @@ from etiquette import (
     next_action,
     next_actions,
 )
-from etiquette._bulk import LineError, run_jsonl, wants_progress
+from etiquette._bulk import LineError, _loads, run_jsonl, wants_progress
 from etiquette._policy import policy_from_text
 
 from . import strategies as s
@@ -301,3 +301,25 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(cli: Any, tmp_path: Path)
     path.write_text(_lines(ACME, GLOBEX), encoding="utf-8")
     status, _, err = cli(["next", str(path), "--jsonl", "--now", NOW.isoformat()])
     assert (status, err) == (0, "")
+
+
+@given(s.json_lines())
+@example("\ufeff\ufeff{}")  # a second mark: json.loads' own error
+@example(' {"a": 1}\r\n')
+@example('{"a": 1} \u00a0')  # after it, whitespace that JSON does not take
+def test_jsonl_reads_a_line_as_json_loads_reads_it(text: str) -> None:
+    # the same value, or the same error at the same column, as json.loads gives for the line
+    # (whose byte order mark, if any, is skipped as json.loads skips one in bytes)
+    line = text.encode()
+    expected: Any = None
+    error = None
+    try:
+        expected = json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        error = (f"column {exc.colno}", f"invalid JSON: {exc.msg}")
+    if error is None:
+        assert _loads(line) == expected
+    else:
+        with pytest.raises(InvalidApplication) as caught:
+            _loads(line)
+        assert (caught.value.path, caught.value.why) == error

@@ -8,6 +8,7 @@ the other tests rely on must be reachable: ``hypothesis.find`` shows one of each
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -364,3 +365,26 @@ def test_instants_around_reach_an_event_and_a_second_either_side(offset: int) ->
     app = wrap(Interview(at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC)))
     target = app.events[0].at + timedelta(seconds=offset)
     assert reachable(s.instants_around(app), lambda t: t == target) == target
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        ("a whole document", lambda t: _json_ok(t)),
+        ("a broken one", lambda t: not _json_ok(t)),
+        ("JSON whitespace in front", lambda t: t[:1] in (" ", "\t", "\r", "\n")),
+        ("a byte order mark in front", lambda t: t.startswith("\ufeff")),
+        ("whitespace that JSON does not take", lambda t: "\u00a0" in t or "\x0b" in t),
+        ("more text after a document", lambda t: t.endswith(("}x", "]1"))),
+    ],
+)
+def test_json_line_variants_are_reachable(what: str, condition: Callable[[str], bool]) -> None:
+    find(s.json_lines(), condition)
+
+
+def _json_ok(text: str) -> bool:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
