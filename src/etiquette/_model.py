@@ -482,6 +482,7 @@ _AT_UTC = operator.attrgetter("_at_utc")
 
 
 _APP_KEYS = ("id", "company", "role", "timezone", "country", "events")
+_APP_KEY_SET = frozenset(_APP_KEYS)
 
 
 @attrs.frozen
@@ -544,7 +545,7 @@ def _application(cls: type[Application], data: object) -> Application:
     if type(data) is not dict and not isinstance(data, Mapping):
         raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
     for key in data:
-        if key not in _APP_KEYS:
+        if key not in _APP_KEY_SET:
             raise InvalidApplication(str(key), f"unknown field (allowed: {', '.join(_APP_KEYS)})")
     if "id" not in data:
         raise InvalidApplication("id", "missing; expected a non-empty string")
