@@ -50,11 +50,14 @@ def parse_instant(value: object, path: str) -> datetime:
 
     The result has a fixed UTC offset (:func:`fixed_offset`), as the value types keep instants.
     """
-    if isinstance(value, datetime):
-        # checked again once fixed: an offset with seconds becomes UTC, which may cross a year
-        return require_aware(fixed_offset(require_aware(value, path)), path)
-    if not isinstance(value, str):
-        raise InvalidApplication(path, f"expected an RFC 3339 instant string, got {_kind(value)}")
+    if type(value) is not str:  # (what the wire format gives: asked first)
+        if isinstance(value, datetime):
+            # checked again once fixed: an offset with seconds becomes UTC, which may cross a year
+            return require_aware(fixed_offset(require_aware(value, path)), path)
+        if not isinstance(value, str):
+            raise InvalidApplication(
+                path, f"expected an RFC 3339 instant string, got {_kind(value)}"
+            )
     if not _INSTANT.fullmatch(value):
         raise InvalidApplication(
             path, f"{quoted(value)} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
@@ -106,6 +109,10 @@ MIN_YEAR, MAX_YEAR = 1900, 9000
 
 def parse_date(value: object, path: str) -> date:
     """Read a ``YYYY-MM-DD`` date."""
+    if type(value) is str:
+        day = _date_text(value)
+        if day is not None:
+            return day  # (else the checks below say what is wrong with it)
     if isinstance(value, date) and not isinstance(value, datetime):
         return check_date(date(value.year, value.month, value.day), path)
     if not isinstance(value, str) or not _DATE.fullmatch(value):
@@ -116,6 +123,21 @@ def parse_date(value: object, path: str) -> date:
     except ValueError as exc:
         raise InvalidApplication(path, f"{quoted(value)} is not a valid date: {exc}") from None
     return check_date(day, path)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: str) -> date | None:
+    """The date of a ``YYYY-MM-DD`` text within the supported years, else None.
+
+    Remembered: the same dates come again and again (a decision expected by a Friday, an offer
+    to answer by a Monday), and checking one costs as much as an instant."""
+    if not _DATE.fullmatch(value):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def check_date(day: object, path: str) -> date:
