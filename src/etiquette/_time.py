@@ -244,11 +244,6 @@ class Calendar:
     country: str | None = None
     #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
     tz: pendulum.Timezone = attrs.field(init=False, eq=False, repr=False)
-    #: :func:`_shifts` of this calendar, by the steps of a sum, then by UTC day (an ordinal):
-    #: asked for by every business-day sum, so looked up without hashing names and dates
-    _shift_tables: dict[tuple[int, ...], dict[int, _Shifts]] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False
-    )
 
     @tz.default
     def _tz(self) -> pendulum.Timezone:
@@ -291,21 +286,12 @@ class Calendar:
         if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
-        table = self._shift_tables.get(duration.steps)
-        if table is None:
-            table = self._shift_tables[duration.steps] = {}
-        day = utc.toordinal()
-        shifts = table.get(day)
-        if shifts is None:
-            if len(table) >= _TABLE_DAYS:
-                table.clear()
-            shifts = table[day] = _shifts(
-                self.timezone, self.country, date.fromordinal(day), duration.steps
-            )
-        turn, before, after = shifts
-        shift = before if turn is not None and utc < turn else after
-        if shift is not None:  # one offset through every day it lands on: the same clock
-            return utc + shift
+        shifts = _shifts(self.timezone, self.country, utc.date(), duration.steps)
+        if shifts is not None:
+            turn, before, after = shifts
+            shift = before if utc < turn else after
+            if shift is not None:  # one offset through every day it lands on: the same clock
+                return utc + shift
         # a DST change on one of those days: resolve the wall time on each, in turn
         for n in duration.steps:
             local = instant.astimezone(self.tz)
@@ -383,19 +369,15 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
     return (wall - after).replace(tzinfo=UTC)
 
 
-#: ``(turn, before, after)``: see :func:`_shifts`.
-_Shifts = tuple[datetime | None, timedelta | None, timedelta | None]
-
-#: The UTC days a calendar remembers per sum (a few years; then it starts again).
-_TABLE_DAYS = 4096
-
-
-def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts:
+@lru_cache(maxsize=65536)
+def _shifts(
+    zone: str, country: str | None, day: date, steps: tuple[int, ...]
+) -> tuple[datetime, timedelta | None, timedelta | None] | None:
     """:meth:`Calendar.add` of ``steps`` business days for the instants of the UTC ``day``, as
     ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
     ``before`` later on the UTC line, one from ``turn`` on is on the next local date and moves
-    ``after`` (None: a DST change on its local day or a day a step lands on). All three are None
-    when the zone changes its offset during the UTC day.
+    ``after`` (None: a DST change on its local day or a day a step lands on). None when the zone
+    changes its offset during the UTC day.
 
     Asking the zone for an instant's local date costs more than all the rest of the sum; a UTC
     day at one offset crosses exactly one local midnight, so this is asked once per UTC day.
@@ -404,7 +386,7 @@ def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -
     start = datetime.combine(day, _MIDNIGHT, UTC)
     offset = start.astimezone(tz).utcoffset()
     if offset is None or (start + _LAST_INSTANT).astimezone(tz).utcoffset() != offset:
-        return None, None, None  # (no zone changes its offset twice in a day: see _day_offset)
+        return None  # (no zone changes its offset twice within a day: see _day_offset)
     first = (start + offset).date()  # the local date at the UTC day's start
     turn = datetime.combine(first + _ONE_DAY, _MIDNIGHT, UTC) - offset  # the next local midnight
     return turn, _shift(zone, country, first, steps), _shift(zone, country, first + _ONE_DAY, steps)
