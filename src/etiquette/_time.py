@@ -109,7 +109,7 @@ MIN_YEAR, MAX_YEAR = 1900, 9000
 
 def parse_date(value: object, path: str) -> date:
     """Read a ``YYYY-MM-DD`` date."""
-    if type(value) is str:
+    if type(value) is str and len(value) == 10:  # (only texts of a date's length are kept)
         day = _date_text(value)
         if day is not None:
             return day  # (else the checks below say what is wrong with it)
