@@ -643,6 +643,20 @@ def test_record_names_the_new_event_when_it_is_impossible() -> None:
     assert info.value.path == "event"
 
 
+def test_an_impossible_event_given_twice_as_one_value_is_named_where_it_fails() -> None:
+    # the same event value twice in the history: the second one cannot happen (the first
+    # closed the application), and the error names its own position, in any order given
+    interview = history(INTERVIEW).events[0]
+    withdrawn = Withdrawn(at=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    for events, where in (
+        ((interview, withdrawn, withdrawn), "events[2]"),
+        ((withdrawn, interview, withdrawn), "events[2]"),
+        ((withdrawn, withdrawn, interview), "events[1]"),
+    ):
+        app = attrs.evolve(history(INTERVIEW), events=events)
+        assert impossible(app).path == where
+
+
 def test_record_names_a_stored_event_that_the_new_one_makes_impossible() -> None:
     thanks = at("2026-11-23T15:00:00-05:00", "thank_you_sent", to="Ana Ruiz")
     app = history(INTERVIEW, thanks)
@@ -811,3 +825,17 @@ def test_an_instant_at_the_ends_of_the_calendar_is_refused_not_overflowed(
         ThankYouSent(instant, to="Ana Ruiz")
     assert caught.value.path == "at"
     assert "outside the years 1900-9000" in caught.value.why
+
+
+def test_a_subclass_of_application_is_read_with_its_own_fields() -> None:
+    @attrs.frozen
+    class Tracked(Application):
+        stage: str = "active"
+
+    app = Tracked.from_dict(history(INTERVIEW).to_dict())
+    assert type(app) is Tracked
+    assert app.stage == "active"
+    assert app.events == history(INTERVIEW).events
+    assert next_action(app, datetime(2026, 11, 23, 12, tzinfo=UTC)) == next_action(
+        history(INTERVIEW), datetime(2026, 11, 23, 12, tzinfo=UTC)
+    )

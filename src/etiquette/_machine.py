@@ -629,9 +629,16 @@ def timeline(app: Application) -> tuple[Event, ...]:
     return app._timeline
 
 
-def _index(app: Application, event: Event) -> int:
-    """The position of ``event`` (itself, not an equal one) in ``app.events``."""
-    return next(i for i, e in enumerate(app.events) if e is event)
+def _index(app: Application, position: int) -> int:
+    """The index in ``app.events`` of the event at ``position`` in the timeline.
+
+    (The same event object may be given twice: the sort being stable, its k-th place in the
+    timeline is its k-th in the events.)
+    """
+    events = timeline(app)
+    event = events[position]
+    k = sum(1 for e in events[:position] if e is event)
+    return [i for i, e in enumerate(app.events) if e is event][k]
 
 
 def _utc(instant: datetime) -> datetime:
@@ -663,13 +670,13 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
     """
     ctx = new_context(app, policy)
     until = _utc(until)
-    for event in timeline(app):
+    for position, event in enumerate(timeline(app)):
         if event._at_utc > until:
             break
         try:
             apply(ctx, policy, event, False)  # (not judged)
         except InvalidEvent as exc:
-            raise within(exc, f"events[{_index(app, event)}]") from None
+            raise within(exc, f"events[{_index(app, position)}]") from None
     advance(ctx, policy, until)
     return ctx
 
