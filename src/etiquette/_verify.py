@@ -34,6 +34,7 @@ import collections
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import time as _clock
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -602,6 +603,13 @@ def _in_flight(
         yield pending.popleft().get()
 
 
+def _ignore_interrupts() -> None:
+    # in a worker: Ctrl-C (sent to every process of the terminal's group) is for the parent,
+    # which stops the workers itself; a worker killed by it mid-batch would leave the parent
+    # waiting for that batch for ever
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _jobs(jobs: int | None) -> int:
     if jobs is not None:
         return max(1, jobs)
@@ -638,7 +646,7 @@ def verify(
     pool = None
     if workers > 1:
         _WORKER[:] = [explorer]
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
     try:
         for level in range(1, depth + 1):
             frontier.sort(key=lambda n: n.last)
@@ -669,10 +677,15 @@ def verify(
             frontier = following
             if found is not None or not frontier:
                 break
+    except BaseException:
+        if pool is not None:  # interrupted or failed: the workers stop now
+            pool.terminate()
+        raise
     finally:
         if pool is not None:
-            # the few batches in flight finish, then the workers stop: Pool.terminate() can
-            # hang for good when its task feeder is blocked writing to workers it has killed
+            # otherwise the few batches in flight finish, then the workers stop: terminating
+            # them after a counterexample could hang for good, its task feeder blocked writing
+            # to workers it had killed
             pool.close()
             pool.join()
             _WORKER.clear()
