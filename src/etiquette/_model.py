@@ -574,6 +574,15 @@ def _application(cls: type[Application], data: object) -> Application:
     # paths' largest after deciding. So the fields are set as they are, through the slots' own
     # setters (as are an event's: _event). Tests prove the result equal to what the validating
     # constructor builds from the same values.
+    if cls is not Application:  # a subclass: its own constructor, with its own fields and checks
+        return cls(
+            id=ident,
+            events=events,
+            company=company,
+            role=role,
+            timezone=timezone,
+            country=country,
+        )
     app = object.__new__(cls)
     values = (ident, tuple(events), company, role, timezone, country, in_order(events))
     for put, value in zip(_APP_SETTERS, values, strict=True):
