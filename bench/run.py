@@ -229,7 +229,7 @@ def main() -> None:
         (f"{big:,} vs 10k (target ≤ 1.25x)", f"{cost_big / cost_small:.2f}x"),
         (f"--jsonl end to end, {lines_small:,} lines (CPU s)", f"{t_jsonl:.2f}"),
         (f"json parse+dump floor, {lines_small:,} lines (CPU s)", f"{t_floor:.2f}"),
-        ("--jsonl vs floor (target ≤ 5x)", f"{t_jsonl / t_floor:.1f}x"),
+        ("--jsonl vs floor (target ≤ 5x)", f"{t_jsonl / t_floor:.2f}x"),
         (
             f"--jsonl lines per CPU s ({lines_small:,} from a file; {lines_big:,} from stdin)",
             f"{lines_small / t_jsonl:,.0f}; {lines_big / t_jsonl_big:,.0f}",
