@@ -619,26 +619,21 @@ _THANKS_TRIGGERS = {"email": "thank_you_sent", "handwritten": "note_mailed"}
 
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
-    """The events with their indexes, in the order of their instants (stable)."""
-    events = app.events
-    return [(i, events[i]) for i in sorted(range(len(events)), key=lambda i: events[i]._at_utc)]
+    """The events in the order of their instants (the application's timeline), each with its
+    index in ``app.events``.
+
+    (The same event value may be given twice: the order being stable, its k-th place in the
+    timeline is its k-th in the events.)
+    """
+    places: dict[int, list[int]] = {}
+    for index, event in enumerate(app.events):
+        places.setdefault(id(event), []).append(index)
+    return [(places[id(event)].pop(0), event) for event in timeline(app)]
 
 
 def timeline(app: Application) -> tuple[Event, ...]:
     """The events in the order of their instants (stable), as the application keeps them."""
     return app._timeline
-
-
-def _index(app: Application, position: int) -> int:
-    """The index in ``app.events`` of the event at ``position`` in the timeline.
-
-    (The same event object may be given twice: the sort being stable, its k-th place in the
-    timeline is its k-th in the events.)
-    """
-    events = timeline(app)
-    event = events[position]
-    k = sum(1 for e in events[:position] if e is event)
-    return [i for i, e in enumerate(app.events) if e is event][k]
 
 
 def _utc(instant: datetime) -> datetime:
@@ -676,7 +671,7 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
         try:
             apply(ctx, policy, event, False)  # (not judged)
         except InvalidEvent as exc:
-            raise within(exc, f"events[{_index(app, position)}]") from None
+            raise within(exc, f"events[{ordered(app)[position][0]}]") from None
     advance(ctx, policy, until)
     return ctx
 
@@ -914,12 +909,7 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
             raise InvalidEvent("", _impossible(ctx, trigger))
     _apply(ctx, event, to, at)
     if t is not None:  # (a contact the state does not take changes nothing but the bookkeeping)
-        if t.dest != ctx.state:  # (as _enter)
-            ctx.state = t.dest
-            ctx.ahead_known = False
-        if t.outcome is not None:
-            ctx.outcome = t.outcome
-            ctx.closed_at = at
+        _enter(ctx, t, at)
     return violations
 
 
@@ -944,7 +934,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         return
     ctx.ahead_known = False  # every other fact may move a deadline
     if isinstance(event, Interview):
-        end = _utc(event.ends_at) if event.ends_at else at.astimezone(UTC) + _ONE_HOUR
+        end = _utc(event.ends_at) if event.ends_at else at + _ONE_HOUR  # (at: in UTC)
         ctx.round_at = at
         ctx.end = end
         ctx.recipients = event.interviewers or (COORDINATOR,)

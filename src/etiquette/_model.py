@@ -569,11 +569,6 @@ def _application(cls: type[Application], data: object) -> Application:
             events.append(_event(item))
         except InvalidApplication as exc:
             raise InvalidApplication(_within(f"events[{i}]", exc.path), exc.why) from None
-    # Every field is checked above as the class's validators would check it, in the form its
-    # converters would give it: running them again would double the cost of loading, the bulk
-    # paths' largest after deciding. So the fields are set as they are, through the slots' own
-    # setters (as are an event's: _event). Tests prove the result equal to what the validating
-    # constructor builds from the same values.
     if cls is not Application:  # a subclass: its own constructor, with its own fields and checks
         return cls(
             id=ident,
@@ -583,6 +578,11 @@ def _application(cls: type[Application], data: object) -> Application:
             timezone=timezone,
             country=country,
         )
+    # Every field is checked above as the class's validators would check it, in the form its
+    # converters would give it: running them again would double the cost of loading, the bulk
+    # paths' largest after deciding. So the fields are set as they are, through the slots' own
+    # setters (as are an event's: _event). Tests prove the result equal to what the validating
+    # constructor builds from the same values.
     app = object.__new__(cls)
     values = (ident, tuple(events), company, role, timezone, country, in_order(events))
     for put, value in zip(_APP_SETTERS, values, strict=True):
@@ -635,8 +635,8 @@ def _event_maker(cls: type[Event]) -> _EventMaker:
 _EVENT_MAKERS: dict[str, _EventMaker] = {
     kind: _event_maker(cls) for kind, cls in EVENT_TYPES.items()
 }
-_SET_AT = _setter(Interview, "at")
-_SET_AT_UTC = _setter(Interview, "_at_utc")
+_SET_AT = _setter(_Base, "at")
+_SET_AT_UTC = _setter(_Base, "_at_utc")
 
 
 def load_json(text: str | bytes) -> Any:

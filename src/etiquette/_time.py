@@ -400,14 +400,15 @@ def _shift(zone: str, country: str | None, day: date, steps: tuple[int, ...]) ->
     A wall time w on ``day`` is the instant w - offset(day); on the target day, w - offset(target).
     """
     before = _day_offset(zone, day)
-    target = day
+    if before is None:
+        return None
+    target, after = day, before
     for n in steps:
         target = _business_day_after(country, target, n)
-        if _day_offset(zone, target) is None:
+        offset = _day_offset(zone, target)
+        if offset is None:
             return None
-    after = _day_offset(zone, target)
-    if before is None or after is None:
-        return None
+        after = offset
     return (target - day) + before - after
 
 
