@@ -8,7 +8,8 @@ Sections, in order:
 4. Applications: ``applications()`` (valid wire values, any order, possibly impossible
    histories) and ``histories()`` (plausible, possible histories: an interview first, then
    events after it, never an event the engine must refuse as impossible).
-5. Queries: ``instants_around(app)``, instants near the events of an application.
+5. Queries and results: ``instants_around(app)``, instants near the events of an application;
+   ``decisions()``, any decision value (what a writer of the wire format must write).
 
 Every instant produced is timezone-aware. An instant is drawn on the UTC timeline and then
 written in one of several ways (``STYLES``): with a ``zoneinfo`` zone, with the fixed offset the
@@ -33,6 +34,8 @@ from hypothesis import strategies as st
 
 from etiquette import (
     Application,
+    Blocked,
+    Decision,
     Event,
     Interview,
     OfferAccepted,
@@ -61,6 +64,7 @@ __all__ = [
     "applications",
     "countries",
     "dates",
+    "decisions",
     "dst_changes",
     "events",
     "express",
@@ -733,6 +737,43 @@ def instants_around(draw: st.DrawFn, app: Application) -> datetime:
     )
     instant = utc(anchor) + timedelta(seconds=offset)
     return express(instant, draw(timezones()), draw(st.sampled_from(STYLES)))
+
+
+#: Texts as a decision may hold them: any characters, lone surrogates too (a JSON input can spell
+#: one), and texts that JSON must escape
+_ANY_TEXTS = st.one_of(
+    st.sampled_from(
+        ('say "yes"', "back\\slash", "tab\tand\nline", "\x00\x1f\x7f", "\u2028", "é😀")
+    ),
+    st.text(st.one_of(st.characters(), st.characters(categories=["Cs"])), max_size=12),
+)
+
+
+@st.composite
+def decisions(draw: st.DrawFn) -> Decision:
+    """Any decision value: every text field any text, every instant in any zone and style, or
+    absent where it may be. Not a decision the engine would make: what a writer of decisions'
+    wire format must write all the same."""
+    texts = st.lists(_ANY_TEXTS, max_size=3).map(tuple)
+    maybe = st.none() | instants()
+    blocked = st.builds(Blocked, action=_ANY_TEXTS, rule=_ANY_TEXTS, until=maybe)
+    return Decision(
+        application=draw(_ANY_TEXTS),
+        as_of=draw(instants()),
+        state=draw(_ANY_TEXTS),
+        action=draw(_ANY_TEXTS),
+        to=draw(texts),
+        not_before=draw(maybe),
+        due_by=draw(maybe),
+        suggested_at=draw(maybe),
+        late=draw(st.booleans()),
+        rule=draw(_ANY_TEXTS),
+        reason=draw(_ANY_TEXTS),
+        optional=draw(texts),
+        blocked=tuple(draw(st.lists(blocked, max_size=3))),
+        outcome=draw(st.none() | _ANY_TEXTS),
+        timezone=draw(timezones()),
+    )
 
 
 # =============================================================================================

@@ -27,6 +27,7 @@ from etiquette import (
     next_actions,
 )
 from etiquette._bulk import LineError, _loads, run_jsonl, wants_progress
+from etiquette._decisions import json_line
 from etiquette._policy import policy_from_text
 
 from . import strategies as s
@@ -170,6 +171,26 @@ def test_jsonl_gives_one_decision_per_line_in_order(cli: Any, tmp_path: Path) ->
     assert (status, err) == (0, "")
     assert _decisions(out) == _expected(ACME, GLOBEX, TOKYO)
     assert all("\n" not in line for line in out.splitlines())  # one line each, compact
+
+
+@given(decision=s.decisions())
+def test_a_decision_line_is_the_text_json_writes_of_its_wire_form(decision: Decision) -> None:
+    # --jsonl writes each decision's text directly: it must be json's text of to_dict(), to the
+    # byte (escapes, key order, no spaces, null and booleans), whatever the decision holds
+    expected = json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert json_line(decision) == expected + "\n"
+
+
+@given(app=s.histories(shuffle=True), data=st.data())
+def test_jsonl_writes_the_text_json_writes_of_next_action(
+    app: Application, data: st.DataObject
+) -> None:
+    now = data.draw(s.instants_around(app))
+    out = io.StringIO()
+    assert run_jsonl([json.dumps(app.to_dict()).encode()], out, now) == 1
+    decision = next_action(app, now)
+    expected = json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert out.getvalue() == expected + "\n"
 
 
 def test_jsonl_reads_stdin(cli: Any) -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from etiquette import (
     Application,
+    Decision,
     Event,
     Interview,
     OfferReceived,
@@ -365,6 +366,48 @@ def test_instants_around_reach_an_event_and_a_second_either_side(offset: int) ->
     app = wrap(Interview(at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC)))
     target = app.events[0].at + timedelta(seconds=offset)
     assert reachable(s.instants_around(app), lambda t: t == target) == target
+
+
+def _texts_of(d: Decision) -> list[str]:
+    blocked = [t for b in d.blocked for t in (b.action, b.rule)]
+    return [d.application, d.state, d.action, d.rule, d.reason, *d.to, *d.optional, *blocked]
+
+
+def _surrogate(c: str) -> bool:
+    return "\ud800" <= c <= "\udfff"
+
+
+def _instants_of(d: Decision) -> list[datetime | None]:
+    return [d.not_before, d.due_by, d.suggested_at, *(b.until for b in d.blocked)]
+
+
+@given(s.decisions())
+def test_decisions_hold_aware_instants_and_texts(d: Decision) -> None:
+    assert aware(d.as_of)
+    assert all(t is None or aware(t) for t in _instants_of(d))
+    assert all(isinstance(t, str) for t in _texts_of(d))
+    assert d.timezone in s.TIMEZONES
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        ("a quote", lambda d: any('"' in t for t in _texts_of(d))),
+        ("a backslash", lambda d: any("\\" in t for t in _texts_of(d))),
+        ("a control character", lambda d: any(c < " " for t in _texts_of(d) for c in t)),
+        ("a lone surrogate", lambda d: any(_surrogate(c) for t in _texts_of(d) for c in t)),
+        ("a letter beyond ASCII", lambda d: any(not t.isascii() for t in _texts_of(d))),
+        ("every instant absent", lambda d: not d.blocked and not any(_instants_of(d))),
+        ("every instant present", lambda d: d.blocked and all(_instants_of(d))),
+        ("recipients and options", lambda d: d.to and d.optional),
+        ("several held back", lambda d: len(d.blocked) > 1),
+        ("an outcome", lambda d: d.outcome is not None),
+        ("late", lambda d: d.late),
+        ("not late", lambda d: not d.late),
+    ],
+)
+def test_decision_variants_are_reachable(what: str, condition: Callable[[Decision], bool]) -> None:
+    reachable(s.decisions(), condition)
 
 
 @pytest.mark.parametrize(

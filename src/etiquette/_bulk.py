@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from ._decisions import Decision, as_of, decide_at
+from ._decisions import Decision, as_of, decide_at, json_line
 from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
 from ._model import Application
 from ._policy import Policy, default_policy
@@ -88,8 +88,6 @@ def run_jsonl(
     chosen = policy or default_policy()
     now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
-    # (a decision's wire form holds no cycle: the encoder need not look for one)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
     written = 0
     number = 0
     for number, line in enumerate(source, start=1):
@@ -106,7 +104,7 @@ def run_jsonl(
             if bar is not None:
                 bar.close(written)
             raise LineError(number, exc) from None
-        out.write(dumps(decision.to_dict()) + "\n")
+        out.write(json_line(decision))
         written += 1
     if bar is not None:
         bar.close(written)
