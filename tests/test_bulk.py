@@ -244,6 +244,16 @@ def test_jsonl_impossible_history_names_the_line_and_event(cli: Any) -> None:
     assert err == ("error: line 2: events[1]: a reply to a rejection, but there is no rejection\n")
 
 
+def test_jsonl_half_a_character_is_refused_by_its_line_and_path(cli: Any) -> None:
+    # valid JSON, but no UTF-8 output can hold a lone surrogate: refused, never a traceback
+    half = '{"id": "a\\ud800b", "events": []}'
+    stdin = _lines(TOKYO, half)
+    status, out, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin=stdin)
+    assert status == 2
+    assert _decisions(out) == _expected(TOKYO)
+    assert err.startswith("error: line 2: id: expected Unicode text, got half of a character")
+
+
 def test_jsonl_a_line_that_is_not_an_application(cli: Any) -> None:
     status, _, err = cli(["next", "-", "--jsonl", "--now", NOW.isoformat()], stdin="[1, 2]\n")
     assert status == 2

@@ -296,8 +296,22 @@ OTHER_ROWS: list[Row] = [
     (("events", 2, "violations"), {"rule": "x"}, "events[2].violations", ("list",)),
 ]
 
+#: JSON spells half of a character as "\ud800": no UTF-8 output can hold it (every text field)
+HALF = "Ana \ud83d Ruiz"
+
+TEXT_ROWS: list[Row] = [
+    (("id",), HALF, "id", ("Unicode text", "\\ud83d", "character 5")),
+    (("company",), HALF, "company", ("Unicode text",)),
+    (("role",), "\udc00", "role", ("Unicode text", "\\udc00", "character 1")),
+    (("events", 0, "interviewers"), ["Bo", HALF], "events[0].interviewers[1]", ("Unicode",)),
+    (("events", 0, "notes"), [HALF], "events[0].notes[0]", ("Unicode text",)),
+    (("events", 1, "to"), HALF, "events[1].to", ("Unicode text",)),
+    (("events", 2, "violations"), ["x\udfff"], "events[2].violations[0]", ("Unicode text",)),
+]
+
 ALL_ROWS = [
     *APPLICATION_ROWS,
+    *TEXT_ROWS,
     *_event_rows(),
     *TYPE_ROWS,
     *AT_ROWS,
@@ -380,6 +394,15 @@ def test_invalid_json_names_line_and_column() -> None:
             "respond_by",
         ),
         (lambda: Application(id=""), "id"),
+        (lambda: Application(id="x", role="\udc00"), "role"),
+        (
+            lambda: Interview(at=datetime(2026, 11, 23, tzinfo=NY), interviewers=("Bo", HALF)),
+            "interviewers[1]",
+        ),
+        (
+            lambda: Interview(at=datetime(2026, 11, 23, tzinfo=NY), violations=("\ud800",)),
+            "violations[0]",
+        ),
         (lambda: Application(id="x", timezone="Mars/Olympus_Mons"), "timezone"),
         (lambda: Application(id="x", country="XX"), "country"),
         (lambda: Application(id="x", events=("interview",)), "events[0]"),  # type: ignore[arg-type]

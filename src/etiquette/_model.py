@@ -90,14 +90,15 @@ def _aware_or_none(inst: object, attribute: attrs.Attribute[Any], value: object)
 
 def _names(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     for i, name in enumerate(value):
-        if not isinstance(name, str) or not name.strip():
-            raise InvalidApplication(f"{attribute.name}[{i}]", "expected a non-empty string")
+        _text(name, f"{attribute.name}[{i}]")
 
 
 def _rule_ids(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     for i, rule in enumerate(value):
         if not isinstance(rule, str) or not rule:
             raise InvalidApplication(f"{attribute.name}[{i}]", "expected a rule id")
+        if not rule.isascii():
+            _whole_characters(rule, f"{attribute.name}[{i}]")
 
 
 def _str_tuple(value: Sequence[str]) -> tuple[str, ...]:
@@ -301,7 +302,21 @@ _Reader = Callable[[object, str], object]
 def _text(value: object, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidApplication(path, f"expected a non-empty string, got {_kind(value)}")
+    if not value.isascii():  # (ASCII is always whole characters: only other text is read)
+        _whole_characters(value, path)
     return value
+
+
+def _whole_characters(value: str, path: str) -> None:
+    # JSON can spell half of a character, a lone surrogate ("\ud800"): no UTF-8 text can hold
+    # it, so no decision, record or message naming it could be written
+    for i, char in enumerate(value):
+        if "\ud800" <= char <= "\udfff":
+            raise InvalidApplication(
+                path,
+                f"expected Unicode text, got half of a character (\\u{ord(char):04x}, a lone "
+                f"surrogate) at character {i + 1}",
+            )
 
 
 def _text_list(value: object, path: str) -> tuple[str, ...]:
