@@ -3,7 +3,8 @@
 Sections, in order:
 
 1. Vocabulary: time zones, countries, rule ids, names.
-2. Time: instants (aware, in several zones, biased towards DST changes), naive instants, dates.
+2. Time: instants (aware, in several zones, biased towards DST changes), naive instants, dates,
+   and texts near an RFC 3339 instant.
 3. Events: one strategy per event type, and ``events()`` for any of them.
 4. Applications: ``applications()`` (valid wire values, any order, possibly impossible
    histories) and ``histories()`` (plausible, possible histories: an interview first, then
@@ -69,6 +70,7 @@ __all__ = [
     "events",
     "express",
     "histories",
+    "instant_texts",
     "instants",
     "instants_around",
     "interviews",
@@ -325,6 +327,51 @@ def naive_instants() -> st.SearchStrategy[datetime]:
 def dates(start: date | None = None, end: date | None = None) -> st.SearchStrategy[date]:
     """A calendar date in [start, end] (default: the span of ``instants``)."""
     return st.dates(start or START.date(), end or END.date())
+
+
+#: What an instant's text may be spoiled with: digits, its own punctuation, letters, digits of
+#: other scripts (ARABIC-INDIC THREE, FULLWIDTH ONE), a letter beyond ASCII, a line break, half
+#: of a character (a lone surrogate)
+_SPOILERS = (*"07-:.,TtZ+ W", "\u0663", "\uff11", "é", "\n", "\ud800")
+
+
+@st.composite
+def instant_texts(draw: st.DrawFn) -> str:
+    """A text near an RFC 3339 instant: a date, a separator, a time with or without seconds and
+    decimals (up to eight), an offset or none, in the forms RFC 3339 takes and in other forms of
+    ISO 8601 (basic, week dates, hours only, offsets without a colon); now and then spoiled by a
+    character replaced, added, removed or appended. The digits are mostly in their field's range
+    but may be any: the date may not exist."""
+
+    def digits(n: int, low: int = 0, high: int | None = None) -> str:
+        # mostly in the range of the field, so that the text often reads
+        valid = st.integers(low, 10**n - 1 if high is None else high)
+        return f"{draw(valid | st.integers(0, 10**n - 1)):0{n}d}"
+
+    y, m, d, w = digits(4, 1900, 2100), digits(2, 1, 12), digits(2, 1, 28), digits(2, 1, 52)
+    day = draw(st.sampled_from((f"{y}-{m}-{d}", f"{y}{m}{d}", f"{y}-W{w}-{digits(1, 1, 7)}")))
+    hh, mm = digits(2, 0, 23), digits(2, 0, 59)
+    clock = draw(st.sampled_from((f"{hh}:{mm}", f"{hh}{mm}", hh)))
+    if draw(st.booleans()):
+        clock += ":" + digits(2, 0, 59)
+        if draw(st.booleans()):
+            clock += draw(st.sampled_from(".,")) + digits(draw(st.integers(1, 8)))
+    sign, oh, om = draw(st.sampled_from("+-")), digits(2, 0, 23), digits(2, 0, 59)
+    offset = draw(st.sampled_from(("", "Z", "z", f"{sign}{oh}:{om}", f"{sign}{oh}{om}")))
+    text = day + draw(st.sampled_from("Tt ")) + clock + offset
+    spoil = draw(st.sampled_from(("none", "none", "replace", "add", "remove", "append")))
+    if spoil == "append":
+        text += draw(st.sampled_from(_SPOILERS))
+    elif spoil != "none":
+        i = draw(st.integers(0, len(text) - 1))
+        char = draw(st.sampled_from(_SPOILERS))
+        if spoil == "replace":
+            text = text[:i] + char + text[i + 1 :]
+        elif spoil == "add":
+            text = text[:i] + char + text[i:]
+        else:
+            text = text[:i] + text[i + 1 :]
+    return text
 
 
 # =============================================================================================

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -161,6 +162,44 @@ def test_a_repeated_local_time_is_reachable_with_its_zone(fold: int) -> None:
 
 def test_fractional_seconds_are_reachable() -> None:
     assert reachable(s.instants(), lambda t: t.microsecond != 0).microsecond != 0
+
+
+_RFC_3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+@pytest.mark.parametrize(
+    ("what", "condition"),
+    [
+        ("RFC 3339's shape", lambda t: _RFC_3339.fullmatch(t)),
+        ("another shape", lambda t: not _RFC_3339.fullmatch(t)),
+        ("an instant that can be read", lambda t: _RFC_3339.fullmatch(t) and _reads(t)),
+        ("a date that does not exist", lambda t: _RFC_3339.fullmatch(t) and not _reads(t)),
+        ("six decimals", lambda t: re.search(r":[0-9]{2}\.[0-9]{6}([Zz+-]|$)", t)),
+        ("seven decimals", lambda t: re.search(r":[0-9]{2}\.[0-9]{7}([Zz+-]|$)", t)),
+        ("a lowercase t", lambda t: re.fullmatch(r"[0-9-]{10}t.*", t)),
+        ("a lowercase z", lambda t: t.endswith("z")),
+        ("a space between", lambda t: re.fullmatch(r"[0-9-]{10} [0-9:]{5}.*", t)),
+        ("ISO 8601's basic form", lambda t: re.fullmatch(r"[0-9]{8}T[0-9]{4,6}Z?", t)),
+        ("a week date that can be read", lambda t: "-W" in t and _reads(t)),
+        ("a digit of another script", lambda t: "\u0663" in t or "\uff11" in t),
+        ("half of a character", lambda t: "\ud800" in t),
+        ("a line break after it", lambda t: t.endswith("\n")),
+        ("an offset without a colon", lambda t: re.search(r"[+-][0-9]{4}$", t)),
+    ],
+)
+def test_instant_text_variants_are_reachable(what: str, condition: Callable[[str], Any]) -> None:
+    reachable(s.instant_texts(), lambda t: bool(condition(t)))
+
+
+def _reads(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @given(s.naive_instants())

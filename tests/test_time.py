@@ -1,16 +1,20 @@
-"""Local time: wall times resolved as pendulum resolves them, business days that keep the clock."""
+"""Time: instants read as RFC 3339 writes them; wall times resolved as pendulum resolves them,
+business days that keep the clock."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from etiquette._time import Chain, Duration, calendar_for, chain
+from etiquette import InvalidApplication
+from etiquette._time import Chain, Duration, calendar_for, chain, parse_instant
 
 from . import strategies as s
 
@@ -172,3 +176,50 @@ def test_a_chain_resolves_a_skipped_time_on_a_day_between() -> None:
     assert cal.add(start, Duration(10, "business_days")) == pendulum.datetime(
         2026, 4, 3, 2, 30, tz="Asia/Jerusalem"
     )
+
+
+# --- reading instants ---------------------------------------------------------------------------
+
+#: RFC 3339's date-time (section 5.6), as the wire format reads it: the offset may be missing
+#: (then the instant is refused for want of one), seconds too; "t" and a space may separate.
+RFC_3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+def _refusal(text: str) -> str:
+    try:
+        parse_instant(text, "at")
+    except InvalidApplication as exc:
+        return f"{exc.path}: {exc.why}"
+    return ""
+
+
+def test_every_form_of_an_iso_8601_instant_is_read_only_in_rfc_3339s_shape() -> None:
+    # every separator, precision and offset of ISO 8601's extended and basic forms, each read
+    # exactly when RFC 3339 writes it so (then it has a date that exists and an offset)
+    seconds = ["", ":05", ",5", *(f":05.{'1' * n}" for n in range(1, 9)), ":05,25"]
+    offsets = ["", "Z", "z", "+05:30", "-03:00", "+0530", "-03", "+05:30:15", "Zz"]
+    days = ["2026-11-23", "20261123", "2026-W48-1", "2026-327"]
+    for day, separator, clock, second, offset in itertools.product(
+        days, ["T", "t", " ", "_", "\u2009"], ["10:04", "1004", "10"], seconds, offsets
+    ):
+        text = day + separator + clock + second + offset
+        refusal = _refusal(text)
+        if RFC_3339.fullmatch(text):
+            assert refusal == ("" if offset else f'at: "{text}" has no UTC offset'), text
+        else:
+            assert "is not an RFC 3339 instant" in refusal, text
+
+
+@given(s.instant_texts())
+@example("2026-11-23T10:00:00\ud800Z")
+@example("\uff12026-11-23T10:00:00Z")
+@example("2026-11-23T10:00:00Z\n")
+def test_an_instant_is_read_only_in_the_shape_rfc_3339_writes(text: str) -> None:
+    # refused as not RFC 3339 exactly when it is not in its shape (an instant in that shape may
+    # still be refused: a date that does not exist, no offset)
+    why = _refusal(text)
+    assert ("is not an RFC 3339 instant" not in why) == bool(RFC_3339.fullmatch(text))
+    assert why == "" or why.startswith("at: ")
