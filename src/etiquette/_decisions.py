@@ -139,6 +139,11 @@ class Decision:
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
+#: The same for the names a policy gives (states, actions, rule ids, outcomes): remembered, as
+#: a policy has few and every decision writes several
+_json_name = functools.lru_cache(maxsize=1024)(_json_text)
+
+
 def _json_texts(values: tuple[str, ...]) -> str:
     return "[" + ",".join(map(_json_text, values)) + "]" if values else "[]"
 
@@ -158,26 +163,28 @@ def json_line(decision: Decision) -> str:
     tz = _zone(d.timezone)
     blocked = (
         ",".join(
-            f'{{"action":{_json_text(b.action)},"rule":{_json_text(b.rule)},'
-            f'"until":{_json_instant(b.until, tz)}}}'
-            for b in d.blocked
+            [
+                f'{{"action":{_json_name(b.action)},"rule":{_json_name(b.rule)},'
+                f'"until":{_json_instant(b.until, tz)}}}'
+                for b in d.blocked
+            ]
         )
         if d.blocked
         else ""
     )
-    outcome = "null" if d.outcome is None else _json_text(d.outcome)
+    outcome = "null" if d.outcome is None else _json_name(d.outcome)
     # the keys and their order of Decision.to_dict
     return (
         f'{{"application":{_json_text(d.application)},'
         f'"as_of":"{_as_of(d.as_of, d.timezone)}",'
-        f'"state":{_json_text(d.state)},'
-        f'"action":{_json_text(d.action)},'
+        f'"state":{_json_name(d.state)},'
+        f'"action":{_json_name(d.action)},'
         f'"to":{_json_texts(d.to)},'
         f'"not_before":{_json_instant(d.not_before, tz)},'
         f'"due_by":{_json_instant(d.due_by, tz)},'
         f'"suggested_at":{_json_instant(d.suggested_at, tz)},'
         f'"late":{"true" if d.late else "false"},'
-        f'"rule":{_json_text(d.rule)},'
+        f'"rule":{_json_name(d.rule)},'
         f'"reason":{_json_text(d.reason)},'
         f'"optional":{_json_texts(d.optional)},'
         f'"blocked":[{blocked}],'
