@@ -8,6 +8,7 @@ problem and its place; never a traceback.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
 import subprocess
@@ -130,6 +131,23 @@ def test_next_reads_stdin(cli: Any) -> None:
     status, out, err = cli(["next", "-", "--now", NOW, "--json"], stdin=json.dumps(ACME))
     assert (status, err) == (0, "")
     assert json.loads(out) == CONTRACT_DECISION
+
+
+def test_next_reads_stdin_as_utf8_bytes(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a terminal's or a pipe's stdin: its bytes are UTF-8 (as a file's), whatever the locale
+    # would make of them; an invalid byte is named as such, not read as half of a character
+    for data, expected in [
+        (json.dumps({**ACME, "company": "Café Ça"}, ensure_ascii=False).encode(), 0),
+        (json.dumps(ACME).encode().replace(b"Ana", b"An\xff"), 2),
+    ]:
+        stdin = io.TextIOWrapper(io.BytesIO(data), encoding="ascii", errors="surrogateescape")
+        monkeypatch.setattr(sys, "stdin", stdin)
+        status, out, err = cli(["next", "-", "--now", NOW, "--json"])
+        assert status == expected
+        if expected == 0:
+            assert json.loads(out) == CONTRACT_DECISION
+        else:
+            assert err.startswith("error: -: cannot read: 'utf-8' codec can't decode byte 0xff")
 
 
 def test_next_defaults_now_to_the_current_time(cli: Any, tmp_path: Path) -> None:

@@ -181,6 +181,7 @@ _RFC_3339 = re.compile(
         ("seven decimals", lambda t: re.search(r":[0-9]{2}\.[0-9]{7}([Zz+-]|$)", t)),
         ("a lowercase t", lambda t: re.fullmatch(r"[0-9-]{10}t.*", t)),
         ("a lowercase z", lambda t: t.endswith("z")),
+        ("an instant with a lowercase z", lambda t: _RFC_3339.fullmatch(t) and _reads_z(t)),
         ("a space between", lambda t: re.fullmatch(r"[0-9-]{10} [0-9:]{5}.*", t)),
         ("ISO 8601's basic form", lambda t: re.fullmatch(r"[0-9]{8}T[0-9]{4,6}Z?", t)),
         ("a week date that can be read", lambda t: "-W" in t and _reads(t)),
@@ -192,6 +193,10 @@ _RFC_3339 = re.compile(
 )
 def test_instant_text_variants_are_reachable(what: str, condition: Callable[[str], Any]) -> None:
     reachable(s.instant_texts(), lambda t: bool(condition(t)))
+
+
+def _reads_z(text: str) -> bool:
+    return text.endswith("z") and _reads(text[:-1] + "Z")
 
 
 def _reads(text: str) -> bool:
@@ -409,7 +414,8 @@ def test_instants_around_reach_an_event_and_a_second_either_side(offset: int) ->
 
 def _texts_of(d: Decision) -> list[str]:
     blocked = [t for b in d.blocked for t in (b.action, b.rule)]
-    return [d.application, d.state, d.action, d.rule, d.reason, *d.to, *d.optional, *blocked]
+    texts = [d.application, d.state, d.action, d.rule, d.reason, *d.to, *d.optional, *blocked]
+    return texts if d.outcome is None else [*texts, d.outcome]
 
 
 def _surrogate(c: str) -> bool:

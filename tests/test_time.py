@@ -213,6 +213,14 @@ def test_every_form_of_an_iso_8601_instant_is_read_only_in_rfc_3339s_shape() -> 
             assert "is not an RFC 3339 instant" in refusal, text
 
 
+def test_a_lowercase_z_is_utc_and_an_error_quotes_the_text_as_given() -> None:
+    assert parse_instant("2026-11-23T10:00:00z", "at") == datetime(2026, 11, 23, 10, tzinfo=UTC)
+    assert parse_instant("2026-11-23t10:00z", "at").tzinfo is UTC
+    assert _refusal("2026-13-01T10:00z") == (
+        'at: "2026-13-01T10:00z" is not a valid instant: month must be in 1..12'
+    )
+
+
 @given(s.instant_texts())
 @example("2026-11-23T10:00:00\ud800Z")
 @example("\uff12026-11-23T10:00:00Z")

@@ -395,6 +395,15 @@ def test_invalid_json_names_line_and_column() -> None:
         ),
         (lambda: Application(id=""), "id"),
         (lambda: Application(id="x", role="\udc00"), "role"),
+        (lambda: Application(id=HALF), "id"),
+        (lambda: Application(id="x", company=HALF), "company"),
+        (lambda: ThankYouSent(at=datetime(2026, 11, 23, tzinfo=NY), to=HALF), "to"),
+        (lambda: ThankYouSent(at=datetime(2026, 11, 23, tzinfo=NY), to=""), "to"),
+        (lambda: ThankYouSent(at=datetime(2026, 11, 23, tzinfo=NY), to=7), "to"),  # type: ignore[arg-type]
+        (
+            lambda: Interview(at=datetime(2026, 11, 23, tzinfo=NY), notes=("ok", HALF)),
+            "notes[1]",
+        ),
         (
             lambda: Interview(at=datetime(2026, 11, 23, tzinfo=NY), interviewers=("Bo", HALF)),
             "interviewers[1]",

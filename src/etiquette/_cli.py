@@ -118,14 +118,15 @@ def _instant(value: str | None, option: str) -> datetime:
 
 
 def _read(file: str) -> Any:
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
+    try:
+        if file == "-":  # UTF-8, as a file is (a text-only stdin, in embedded use, as it is)
+            binary = getattr(sys.stdin, "buffer", None)
+            text = sys.stdin.read() if binary is None else binary.read().decode("utf-8")
+        else:
             text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise InvalidApplication(file, f"cannot read: {reason}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidApplication(file, f"cannot read: {reason}") from None
     try:
         return load_json(text)
     except InvalidApplication as exc:

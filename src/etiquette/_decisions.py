@@ -139,8 +139,8 @@ class Decision:
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
-#: The same for the names a policy gives (states, actions, rule ids, outcomes): remembered, as
-#: a policy has few and every decision writes several
+#: The same for the names of states, rules and outcomes a policy gives, and the engine's
+#: actions: remembered, as there are few and every decision writes several
 _json_name = functools.lru_cache(maxsize=1024)(_json_text)
 
 
@@ -157,7 +157,8 @@ def json_line(decision: Decision) -> str:
     ``json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))``.
 
     ``etiquette next --jsonl`` writes a decision per line: written directly, a line costs a
-    half of building the dict and encoding it. Tests prove the two texts equal for any decision.
+    half of building the dict and encoding it. Tests prove the two texts equal for any decision
+    of the declared types (texts, booleans, aware instants), the engine's and any other.
     """
     d = decision
     tz = _zone(d.timezone)

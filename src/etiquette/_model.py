@@ -125,6 +125,11 @@ def _date_or_instant_or_none(_inst: object, attribute: attrs.Attribute[Any], val
         check_date(value, attribute.name)
 
 
+def _optional_name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _text(value, attribute.name)
+
+
 def _channel_value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     _channel(value, attribute.name)
 
@@ -177,7 +182,7 @@ class Interview(_Base):
 class ThankYouSent(_Base):
     """A thank-you to one interviewer, by email or as a mailed handwritten note."""
 
-    to: str | None = None
+    to: str | None = attrs.field(default=None, validator=_optional_name)
     channel: Channel = attrs.field(default="email", validator=_channel_value)
     type: ClassVar[str] = "thank_you_sent"
 

@@ -121,7 +121,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
 def _default_spec_text() -> str:
     # (pkgutil reads a package's data as importlib.resources does, for a tenth of its import)
     packaged = pkgutil.get_data("etiquette", "_specs/default.toml")
-    assert packaged is not None  # (None only for a loader that cannot read data)
+    if packaged is None:  # (only from a loader that cannot read a package's data)
+        raise SpecError("default.toml", "", "cannot read the packaged default spec")
     return packaged.decode("utf-8")
 
 

@@ -70,10 +70,9 @@ def parse_instant(value: object, path: str) -> datetime:
             path, f"{quoted(value)} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
         )
     try:
-        parsed = datetime.fromisoformat(value)
+        # (RFC 3339's lowercase z, for UTC: fromisoformat reads only "Z")
+        parsed = datetime.fromisoformat(value if value[-1] != "z" else value[:-1] + "Z")
     except ValueError as exc:
-        if value[-1] == "z":  # RFC 3339's lowercase z, for UTC: fromisoformat reads only "Z"
-            return parse_instant(value[:-1] + "Z", path)
         raise InvalidApplication(path, f"{quoted(value)} is not a valid instant: {exc}") from None
     if parsed.tzinfo is None:
         raise InvalidApplication(path, f"{quoted(value)} has no UTC offset")
