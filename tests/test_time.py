@@ -52,14 +52,18 @@ def test_a_local_wall_time_resolves_as_pendulum_resolves_it(data: st.DataObject)
         clock.second,
         clock.microsecond,
         tz=zone,
-    )
+    ).astimezone(UTC)  # (see _same_clock)
     got = calendar_for(zone, None).at_local(day, clock)
     assert got == expected
     assert got.tzinfo is UTC
 
 
 def _same_clock(day: date, local: datetime, zone: str) -> datetime:
-    """The wall time of ``local`` on ``day`` in ``zone``, as pendulum resolves it."""
+    """The wall time of ``local`` on ``day`` in ``zone``, as pendulum resolves it, in UTC.
+
+    In UTC: Python never finds a time of a repeated hour with ``fold=1`` (pendulum's choice, the
+    later) equal to an instant in another zone (PEP 495), even the very same instant.
+    """
     return pendulum.datetime(
         day.year,
         day.month,
@@ -69,7 +73,7 @@ def _same_clock(day: date, local: datetime, zone: str) -> datetime:
         local.second,
         local.microsecond,
         tz=zone,
-    )
+    ).astimezone(UTC)
 
 
 @given(st.data())
@@ -98,6 +102,19 @@ def test_a_skipped_hour_moves_forward_and_a_repeated_one_is_the_later() -> None:
     assert cal.at_local(date(2026, 10, 31), time(1, 30)) == datetime(
         2026, 10, 31, 5, 30, tzinfo=UTC
     )
+
+
+def test_a_wall_time_is_its_clock_alone_whatever_its_fold() -> None:
+    # a clock's fold (PEP 495) does not choose the pass: skipped times still move forward and
+    # repeated ones are still the later, and the cache of local times cannot tell them apart
+    cal = calendar_for("America/Los_Angeles", None)
+    for fold in (1, 0, 1):
+        skipped = cal.at_local(date(2025, 3, 9), time(2, 13, fold=fold))
+        assert (skipped, skipped.fold) == (datetime(2025, 3, 9, 10, 13, tzinfo=UTC), 0)
+        repeated = cal.at_local(date(2025, 11, 2), time(1, 30, fold=fold))
+        assert (repeated, repeated.fold) == (datetime(2025, 11, 2, 9, 30, tzinfo=UTC), 0)
+        plain = cal.at_local(date(2025, 11, 3), time(9, 0, fold=fold))
+        assert (plain, plain.fold) == (datetime(2025, 11, 3, 17, 0, tzinfo=UTC), 0)
 
 
 def test_a_time_of_the_repeated_hour_keeps_its_clock_on_a_day_that_skips_it() -> None:

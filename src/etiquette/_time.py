@@ -363,6 +363,8 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
     hour of a DST change. (Plain ``zoneinfo`` offsets: pendulum's own constructor, which gives
     the same instants, costs ten times as much and this is the engine's hottest path.)
     """
+    if clock.fold:  # a wall time is its clock alone (the cache above takes both folds as one)
+        clock = clock.replace(fold=0)
     offset = _day_offset(zone, day)
     if offset is not None:  # no DST change that day: one offset for every wall time
         return datetime.combine(day, clock, UTC) - offset
