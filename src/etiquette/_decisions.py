@@ -149,7 +149,7 @@ def _json_texts(values: tuple[str, ...]) -> str:
 
 
 def _json_instant(value: datetime | None, tz: Any) -> str:
-    return "null" if value is None else '"' + format_instant(value.astimezone(tz)) + '"'
+    return "null" if value is None else f'"{_instant(value, tz)}"'  # (as to_dict writes it)
 
 
 def json_line(decision: Decision) -> str:
