@@ -57,6 +57,7 @@ __all__ = [
     "EVENT_STRATEGIES",
     "EVENT_STYLES",
     "EVENT_TYPES",
+    "FACT_KINDS",
     "NAMES",
     "RULE_IDS",
     "START",
@@ -69,6 +70,7 @@ __all__ = [
     "dst_changes",
     "events",
     "express",
+    "facts_after",
     "histories",
     "instant_texts",
     "instants",
@@ -756,6 +758,37 @@ def histories(
     )
 
 
+#: Gaps before a fact: those of a history, or weeks (the application may have closed by then).
+_FACT_GAPS = st.one_of(_GAPS, st.integers(20 * 86400, 60 * 86400))
+
+#: The facts a history can gain at any time: the employer's events and the candidate's decisions.
+FACT_KINDS = (
+    "interview",
+    "reply_received",
+    "offer_received",
+    "rejection_received",
+    "withdrawn",
+    "offer_accepted",
+    "offer_declined",
+)
+
+
+@st.composite
+def facts_after(draw: st.DrawFn, app: Application, max_facts: int = 4) -> tuple[Event, ...]:
+    """Facts that may follow ``app``: one to ``max_facts`` employer events and decisions of the
+    candidate, in time order, each a minute to two months after the one before (the first after
+    the last event of ``app``), in the application's timezone, any state allowed: after a close
+    too. An answer to an offer may come with no offer pending (the caller decides whether the
+    history then makes it impossible)."""
+    last = max((utc(e.at) for e in app.events), default=START)
+    out: list[Event] = []
+    for _ in range(draw(st.integers(1, max_facts))):
+        last = last + timedelta(seconds=draw(_FACT_GAPS))
+        at = express(last, app.timezone, draw(_EVENT_STYLE_ST))
+        out.append(_plain(_BUILDERS[draw(st.sampled_from(FACT_KINDS))](draw, at)))
+    return tuple(out)
+
+
 @functools.cache
 def _first_instants(zone: str) -> st.SearchStrategy[datetime]:
     return instants(zone, end=END - timedelta(days=150), styles=EVENT_STYLES)
@@ -956,11 +989,6 @@ def _at_least(draw: st.DrawFn, shorter: dict[str, int], top_days: int) -> dict[s
     return draw(_business_days(days, max(days, top_days)))
 
 
-def _keep_some(draw: st.DrawFn, items: list[str], required: tuple[str, ...] = ()) -> list[str]:
-    kept = [item for item in items if item in required or draw(st.booleans())]
-    return kept or items[:1]
-
-
 #: A late limit past P7's bound (the earliest: interview's end + quiet period + ghosting wait,
 #: with one unanswered inquiry allowed) keeps the thank-you window open after the instant P7
 #: says the application is closed: the engine keeps the window (P1) and breaks P7. Pinned by
@@ -979,9 +1007,9 @@ def policy_specs(draw: st.DrawFn) -> str:
     floors; at most ``FLOORS.max_unanswered`` unanswered inquiries; a ghosting wait that closes
     within ``FLOORS.close_within`` of the opening; the thank-you window within the quiet period,
     see ``THANK_YOUS_AFTER_P7_BOUND``), and the optional parts vary: the handwritten
-    note transitions may be removed, states may lose their ``silence_rule``, new interview
-    rounds may be allowed from fewer states, the employer's replies may be refused after an
-    offer or a rejection, and the policy's name and description change.
+    note transitions may be removed, states may lose their ``silence_rule``, and the policy's
+    name and description change. (Every state keeps taking every fact: a spec that refuses one
+    is not valid.)
     """
     data = default_spec()
     rules = data["rules"]
@@ -1019,12 +1047,6 @@ def policy_specs(draw: st.DrawFn) -> str:
     for body in data["states"].values():
         if "silence_rule" in body and draw(st.booleans()):
             del body["silence_rule"]
-    for t in transitions:
-        sources = t["source"] if isinstance(t["source"], list) else [t["source"]]
-        if t["trigger"] == "interview" and len(sources) > 1 and draw(st.booleans()):
-            t["source"] = _keep_some(draw, sources, required=(data["policy"]["initial"],))
-        elif t["trigger"] == "reply_received" and t.get("dest") == "=" and draw(st.booleans()):
-            t["source"] = [s for s in sources if s not in ("offered", "rejected")] or sources
     data["policy"]["name"] = draw(st.sampled_from(("default", "strict", "team", "ma politique")))
     if draw(st.booleans()):
         data["policy"]["description"] = draw(st.text(max_size=30))

@@ -112,6 +112,7 @@ CONTRACT_DECISION = {
         }
     ],
     "outcome": None,
+    "revisit_at": "2026-11-24T11:00:00-05:00",
 }
 
 
@@ -591,15 +592,18 @@ def test_a_reply_to_no_rejection_is_refused_by_check_and_impossible_for_record()
     assert info.value.path == "event"
 
 
-def test_contact_after_close_is_refused_by_check_and_impossible_for_record() -> None:
+def test_closed_silence_a_contact_after_close_is_refused_by_check_and_recorded_when_sent() -> None:
     app = acme({"type": "withdrawn", "at": "2026-11-24T08:00:00-05:00"})
     at = t("2026-11-24T09:00:00-05:00")
     verdict = check(app, "send_thank_you", at, to="Bo Chen")
     assert [v.rule for v in verdict.violations] == ["closed-silence"]
     assert verdict.allowed_from is None
-    with pytest.raises(InvalidEvent):
+    with pytest.raises(EtiquetteViolation) as info:
         record(app, ThankYouSent(at=at, to="Bo Chen"))
-    decision = next_action(app, at)
+    assert [v.rule for v in info.value.violations] == ["closed-silence"]
+    sent = record(app, ThankYouSent(at=at, to="Bo Chen"), strict=False)
+    assert sent.events[-1].violations == ("closed-silence",)
+    decision = next_action(sent, at)
     assert (decision.state, decision.action, decision.outcome) == ("closed", "none", "withdrawn")
 
 

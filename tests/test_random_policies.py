@@ -70,8 +70,8 @@ VARIETY: dict[str, Callable[[Policy, dict[str, Any]], bool]] = {
     "a state without silence_rule": lambda p, d: any(
         "silence_rule" not in body for name, body in d["states"].items() if name != "scheduled"
     ),
-    "new rounds from fewer states": lambda p, d: any(
-        t["trigger"] == "interview" and len(t["source"]) < 5 for t in d["transitions"]
+    "a send window of one hour": lambda p, d: (
+        int(d["rules"]["send-window"]["end"][:2]) - int(d["rules"]["send-window"]["start"][:2]) == 1
     ),
     "a description": lambda p, d: "description" in d["policy"],
 }

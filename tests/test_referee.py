@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from etiquette import Application, InvalidApplication, load_policy
+from etiquette import Application, InvalidApplication, load_policy, next_action
 from etiquette._demo import EMPLOYER, SAMPLE, play
 from etiquette._policy import policy_from_text
 from etiquette.referee import (
@@ -187,9 +187,30 @@ def test_p7_silent_employer_bound() -> None:
     assert (deadline.invariant, deadline.at) == ("P7", bound)
     late = _app(_inquiry("2026-12-02T11:00:00-05:00"))
     assert ("P6", 1) in _found(late)
-    # the employer wrote: no silent bound
-    replied = _app({"type": "reply_received", "at": "2026-11-02T10:00:00-05:00"})
-    assert silent_close_bound(replied) is None
+    # an offer is pending: only the candidate's answer closes it, no silent bound
+    offered = _app({"type": "offer_received", "at": "2026-11-02T10:00:00-05:00"})
+    assert silent_close_bound(offered) is None
+
+
+def test_p7_counts_from_the_employers_last_message() -> None:
+    # a reply on Fri 20 Nov moves the opening (+ 5 business days: Fri 27 Nov, the day after
+    # Thanksgiving, is a business day) and P7's bound with it; the engine closes by then
+    silent = silent_close_bound(_app())
+    replied = _app({"type": "reply_received", "at": "2026-11-20T10:00:00-05:00"})
+    bound = silent_close_bound(replied)
+    assert silent is not None
+    assert bound is not None
+    assert bound > silent
+    assert next_action(replied, bound).state == "closed"
+    assert next_action(replied, bound - timedelta(seconds=1)).state == "awaiting"
+    # after the presumed ghosting, a reply reopens it, and P7 is bounded again
+    after = _app({"type": "reply_received", "at": "2026-12-10T10:00:00-05:00"})
+    assert next_action(after, silent).state == "closed"
+    reopened = silent_close_bound(after)
+    assert reopened is not None
+    assert reopened > silent
+    assert next_action(after, reopened).state == "closed"
+    assert next_action(after, reopened - timedelta(seconds=1)).state == "awaiting"
 
 
 def test_p7_bounded_messages_to_a_silent_employer() -> None:

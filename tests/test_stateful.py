@@ -53,6 +53,7 @@ from etiquette import (
     StatusInquirySent,
     ThankYouSent,
     Verdict,
+    Withdrawn,
     check,
     load_policy,
     next_action,
@@ -116,6 +117,22 @@ def _contact(action: str, at: datetime, to: str | None) -> Event:
 
 def _recipient(name: str) -> str | None:
     return None if name == "coordinator" else name
+
+
+def _offer_pending(app: Application) -> bool:
+    """Whether an offer was received and not answered, rescinded or withdrawn from since."""
+    pending = accepted = False
+    for event in sorted(app.events, key=lambda e: e.at):
+        if isinstance(event, Interview):
+            accepted = False  # a new round, whatever came before
+        elif isinstance(event, OfferReceived):
+            # after an accepted offer, only a new round reopens (contract: facts rule)
+            pending = not accepted
+        elif isinstance(event, OfferAccepted | OfferDeclined | Withdrawn | RejectionReceived):
+            # (when no offer is pending, these change nothing: a closed acceptance stays)
+            accepted = accepted or (isinstance(event, OfferAccepted) and pending)
+            pending = False
+    return pending
 
 
 class Life(RuleBasedStateMachine):
@@ -207,12 +224,55 @@ class Life(RuleBasedStateMachine):
             quiet = self.policy.numbers.quiet
             if calendar.add(at, quiet) < calendar.add(self._end(), quiet):
                 return
-        try:
+        # facts are never refused: in any state, closed included, strict or not
+        state = next_action(self.life, at, self.policy).state
+        self.app = record(self.life, event, self.policy)
+        hypothesis.event(
+            f"the employer writes: {kind}" + (" (closed)" if state == "closed" else "")
+        )
+
+    # -- the candidate's decisions --------------------------------------------------------------
+
+    @rule(kind=st.sampled_from(("offer_accepted", "offer_declined", "withdrawn")))
+    def candidate_decides(self, kind: str) -> None:
+        at = self.now
+        kinds: dict[str, type[OfferAccepted | OfferDeclined | Withdrawn]] = {
+            "offer_accepted": OfferAccepted,
+            "offer_declined": OfferDeclined,
+            "withdrawn": Withdrawn,
+        }
+        event: Event = kinds[kind](at=at)
+        # a decision is a fact: only an answer to an offer that is not pending contradicts the
+        # history (InvalidEvent); the oracle reads the events alone
+        if kind == "withdrawn" or _offer_pending(self.life):
             self.app = record(self.life, event, self.policy)
-        except InvalidEvent:
-            hypothesis.event(f"the employer cannot write now: {kind}")
+            hypothesis.event(f"the candidate decides: {kind}")
         else:
-            hypothesis.event(f"the employer writes: {kind}")
+            with pytest.raises(InvalidEvent):
+                record(self.life, event, self.policy, strict=False)
+
+    @rule(
+        action=st.sampled_from(tuple(CONTACTS)),
+        who=st.sampled_from((None, *NAMES, STRANGER)),
+    )
+    def candidate_sends_after_the_close(self, action: str, who: str | None) -> None:
+        """A contact already sent after the application closed is a fact: recorded with its
+        violations (closed-silence first) when not strict, refused when strict."""
+        at = self.now
+        if next_action(self.life, at, self.policy).state not in self.policy.final_states:
+            return
+        event = _contact(action, at, who)
+        try:
+            recorded = record(self.life, event, self.policy, strict=False)
+        except InvalidEvent:
+            # only what contradicts the history: a reply to a rejection that never came
+            assert action == "reply_to_rejection"
+            return
+        assert recorded.events[-1].violations[0] == "closed-silence"
+        with pytest.raises(EtiquetteViolation):
+            record(self.life, event, self.policy)
+        self.app = recorded
+        hypothesis.event(f"the candidate sends after the close: {action}")
 
     # -- the clock ------------------------------------------------------------------------------
 
@@ -343,7 +403,9 @@ class Life(RuleBasedStateMachine):
 
     @invariant()
     def referee_finds_nothing(self) -> None:
-        findings = audit(self.life, self.policy, now=self.now)
+        # nothing but the contacts recorded with their violations (sent after the close)
+        forced = {i for i, e in enumerate(self.life.events) if e.violations}
+        findings = [f for f in audit(self.life, self.policy, now=self.now) if f.index not in forced]
         assert findings == [], "\n".join(map(str, findings))
 
     @invariant()
@@ -373,7 +435,8 @@ class Life(RuleBasedStateMachine):
                 country=app.country,
                 events=(*app.events, _contact(action, now, name)),
             )
-            findings = audit(longer, self.policy, now=now)
+            forced = {i for i, e in enumerate(app.events) if e.violations}
+            findings = [f for f in audit(longer, self.policy, now=now) if f.index not in forced]
             assert findings == [], "\n".join(map(str, findings))
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -392,6 +393,40 @@ def test_history_variants_are_reachable(
 ) -> None:
     shuffle = what == "a shuffled list"
     assert condition(reachable(s.histories(shuffle=shuffle), condition)), what
+
+
+@given(data=st.data())
+def test_facts_after_follow_the_history_in_time_order(data: st.DataObject) -> None:
+    app = data.draw(s.histories())
+    facts = data.draw(s.facts_after(app))
+    assert 1 <= len(facts) <= 4
+    last = max(e.at for e in app.events)
+    for fact in facts:
+        assert fact.type in s.FACT_KINDS
+        assert all(aware(i) for i in instants_of(fact))
+        assert fact.at - last >= timedelta(minutes=1)
+        last = fact.at
+    # valid wire values, as a tracker would store them
+    grown = attrs.evolve(app, events=(*app.events, *facts))
+    assert Application.from_dict(grown.to_dict()).to_dict() == grown.to_dict()
+
+
+@pytest.mark.parametrize("kind", s.FACT_KINDS)
+def test_every_fact_kind_is_reachable_after_a_history(kind: str) -> None:
+    strategy = s.histories().flatmap(lambda a: s.facts_after(a).map(lambda f: (a, f)))
+    found = reachable(strategy, lambda af: any(e.type == kind for e in af[1]))
+    assert any(e.type == kind for e in found[1])
+
+
+def test_a_fact_after_a_close_is_reachable() -> None:
+    strategy = s.histories().flatmap(lambda a: s.facts_after(a).map(lambda f: (a, f)))
+
+    def after_close(af: tuple[Application, tuple[Event, ...]]) -> bool:
+        app, facts = af
+        return next_action(app, facts[0].at).state == "closed"
+
+    app, facts = reachable(strategy, after_close)
+    assert next_action(app, facts[0].at).state == "closed"
 
 
 # --- queries ----------------------------------------------------------------------------------

@@ -20,9 +20,11 @@ from hypothesis import given
 
 from etiquette import (
     Application,
+    EtiquetteViolation,
     Interview,
     InvalidApplication,
     InvalidEvent,
+    OfferAccepted,
     OfferReceived,
     StatusInquirySent,
     ThankYouSent,
@@ -588,26 +590,6 @@ EVENT_AFTER: dict[str, dict[str, Any]] = {
             ("closed",),
             id="offer-declined-after-accepting-it",
         ),
-        pytest.param(
-            [
-                INTERVIEW,
-                at("2026-12-10T10:00:00-05:00", "rejection_received"),
-                at("2026-12-11T10:00:00-05:00", "interview"),
-            ],
-            "events[2]",
-            ("rejected",),
-            id="interview-after-a-rejection",
-        ),
-        pytest.param(
-            [
-                INTERVIEW,
-                at("2026-12-10T10:00:00-05:00", "rejection_received"),
-                at("2026-12-11T10:00:00-05:00", "offer_received"),
-            ],
-            "events[2]",
-            ("rejected",),
-            id="offer-after-a-rejection",
-        ),
     ],
 )
 def test_impossible_event_names_the_event(
@@ -620,44 +602,80 @@ def test_impossible_event_names_the_event(
         assert word in error.why
 
 
+#: After withdrawing: what each kind of event leads to (state, outcome), or None when it
+#: contradicts the history (no offer is pending, there was no rejection).
+AFTER_WITHDRAWING: dict[str, tuple[str, str | None] | None] = {
+    "interview": ("interviewed", None),  # a new round from any state
+    "offer_received": ("offered", None),  # an offer reopens a closing the candidate chose
+    "reply_received": ("closed", "withdrawn"),  # recorded, changes nothing
+    "rejection_received": ("closed", "withdrawn"),
+    "withdrawn": ("closed", "withdrawn"),
+    "thank_you_sent": ("closed", "withdrawn"),  # a contact: recorded with closed-silence
+    "status_inquiry_sent": ("closed", "withdrawn"),
+    "offer_accepted": None,
+    "offer_declined": None,
+    "rejection_reply_sent": None,
+}
+
+
 @pytest.mark.parametrize("kind", s.EVENT_TYPES)
-def test_anything_after_withdrawing_is_impossible(kind: str) -> None:
-    app = history(
-        INTERVIEW,
-        at("2026-11-24T10:00:00-05:00", "withdrawn"),
-        at("2026-11-25T10:00:00-05:00", kind, **EVENT_AFTER[kind]),
-    )
-    error = impossible(app)
-    assert error.path == "events[2]"
-    assert "closed" in error.why
+def test_closed_silence_facts_after_withdrawing_are_recorded(kind: str) -> None:
+    app = history(INTERVIEW, at("2026-11-24T10:00:00-05:00", "withdrawn"))
+    event = at("2026-11-25T10:00:00-05:00", kind, **EVENT_AFTER[kind])
+    expected = AFTER_WITHDRAWING[kind]
+    if expected is None:
+        with pytest.raises(InvalidEvent) as info:
+            record(app, event, strict=False)
+        assert info.value.path == "event"
+        assert impossible(history(*app.to_dict()["events"], event)).path == "events[2]"
+        return
+    recorded = record(app, event, strict=False)
+    decision = next_action(recorded, datetime.fromisoformat("2026-11-25T10:00:01-05:00"))
+    assert (decision.state, decision.outcome) == expected
+    if kind in ("thank_you_sent", "status_inquiry_sent"):
+        # closed-silence first; the contact's own rules may follow (an inquiry this early)
+        assert recorded.events[-1].violations[0] == "closed-silence"
+        with pytest.raises(EtiquetteViolation):
+            record(app, event)
+    else:
+        assert record(app, event) == recorded  # a fact: strict or not, never refused
+        assert recorded.events[-1].violations == ()
 
 
-def test_rejection_one_reply_nothing_may_follow_the_closed_window() -> None:
+def test_rejection_one_reply_a_reply_after_the_window_is_closed_silence() -> None:
     # rejection on Mon 2026-12-07 10:00; the reply window is 5 business days (Dec 8, 9, 10, 11,
     # 14): it closes on Mon 2026-12-14 10:00, and a window is half-open
     rejection = at("2026-12-07T10:00:00-05:00", "rejection_received")
     in_time = history(INTERVIEW, rejection, at("2026-12-14T09:59:59-05:00", "rejection_reply_sent"))
     assert next_action(in_time, datetime(2026, 12, 15, tzinfo=UTC)).outcome == "rejected"
-    too_late = history(
-        INTERVIEW, rejection, at("2026-12-14T10:00:00-05:00", "rejection_reply_sent")
-    )
-    error = impossible(too_late)
-    assert error.path == "events[2]"
+    late = at("2026-12-14T10:00:00-05:00", "rejection_reply_sent")
+    with pytest.raises(EtiquetteViolation) as info:
+        record(history(INTERVIEW, rejection), late)
+    assert [v.rule for v in info.value.violations] == ["closed-silence"]
+    sent = record(history(INTERVIEW, rejection), late, strict=False)
+    assert sent.events[-1].violations == ("closed-silence",)
+    assert next_action(sent, datetime(2026, 12, 15, tzinfo=UTC)).outcome == "rejected"
 
 
 @pytest.mark.parametrize(
-    ("thanks", "where"),
-    [
-        ({"to": "Cy Diaz"}, "events[1].to"),
-        ({}, "events[1].to"),
-    ],
-    ids=["not-an-interviewer", "no-recipient-named"],
+    "thanks", [{"to": "Cy Diaz"}, {}], ids=["not-an-interviewer", "no-recipient-named"]
 )
-def test_a_thank_you_names_an_interviewer_of_the_round(thanks: dict[str, Any], where: str) -> None:
-    app = history(INTERVIEW, at("2026-11-23T15:00:00-05:00", "thank_you_sent", **thanks))
-    error = impossible(app)
-    assert error.path == where
-    assert "Ana Ruiz" in error.why  # it says whom it could be for
+def test_thank_you_24h_to_someone_not_of_the_round_is_a_fact_with_a_violation(
+    thanks: dict[str, Any],
+) -> None:
+    app = history(INTERVIEW)
+    event = at("2026-11-23T15:00:00-05:00", "thank_you_sent", **thanks)
+    with pytest.raises(EtiquetteViolation) as info:
+        record(app, event)
+    [violation] = info.value.violations
+    assert violation.rule == "thank-you-24h"
+    assert "Ana Ruiz" in violation.message  # it says whom it could be for
+    assert "Bo Chen" in violation.message
+    sent = record(app, event, strict=False)
+    assert sent.events[-1].violations == ("thank-you-24h",)
+    # it thanked no one of the round: both are still owed
+    decision = next_action(sent, datetime.fromisoformat("2026-11-23T16:00:00-05:00"))
+    assert decision.to == ("Ana Ruiz", "Bo Chen")
 
 
 def test_events_after_now_are_not_judged() -> None:
@@ -677,24 +695,26 @@ def test_record_names_the_new_event_when_it_is_impossible() -> None:
 
 def test_an_impossible_event_given_twice_as_one_value_is_named_where_it_fails() -> None:
     # the same event value twice in the history: the second one cannot happen (the first
-    # closed the application), and the error names its own position, in any order given
+    # answered the offer), and the error names its own position, in any order given
     interview = history(INTERVIEW).events[0]
-    withdrawn = Withdrawn(at=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    offer = OfferReceived(at=datetime(2026, 11, 24, 8, tzinfo=UTC))
+    accepted = OfferAccepted(at=datetime(2026, 11, 24, 9, tzinfo=UTC))
     for events, where in (
-        ((interview, withdrawn, withdrawn), "events[2]"),
-        ((withdrawn, interview, withdrawn), "events[2]"),
-        ((withdrawn, withdrawn, interview), "events[1]"),
+        ((interview, offer, accepted, accepted), "events[3]"),
+        ((accepted, interview, offer, accepted), "events[3]"),
+        ((accepted, accepted, interview, offer), "events[1]"),
     ):
         app = attrs.evolve(history(INTERVIEW), events=events)
         assert impossible(app).path == where
 
 
 def test_record_names_a_stored_event_that_the_new_one_makes_impossible() -> None:
-    thanks = at("2026-11-23T15:00:00-05:00", "thank_you_sent", to="Ana Ruiz")
-    app = history(INTERVIEW, thanks)
+    offer = at("2026-12-10T10:00:00-05:00", "offer_received")
+    accepted = at("2026-12-12T10:00:00-05:00", "offer_accepted")
+    app = history(INTERVIEW, offer, accepted)
     with pytest.raises(InvalidEvent) as info:
-        record(app, at("2026-11-23T12:00:00-05:00", "withdrawn"))
-    assert info.value.path == "events[1]"
+        record(app, at("2026-12-11T10:00:00-05:00", "offer_declined"))
+    assert info.value.path == "events[2]"
 
 
 # --- round trips --------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from ._model import (
     Violation,
     Withdrawn,
 )
+from ._plan import Change, Plan, Window, plan
 from ._policy import Policy, Rule, load_policy
 
 __version__ = "0.1.0"
@@ -47,6 +48,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Application",
     "Blocked",
+    "Change",
     "Decision",
     "EtiquetteError",
     "EtiquetteViolation",
@@ -57,6 +59,7 @@ __all__ = [
     "OfferAccepted",
     "OfferDeclined",
     "OfferReceived",
+    "Plan",
     "Policy",
     "RejectionReceived",
     "RejectionReplySent",
@@ -67,11 +70,13 @@ __all__ = [
     "ThankYouSent",
     "Verdict",
     "Violation",
+    "Window",
     "Withdrawn",
     "__version__",
     "check",
     "load_policy",
     "next_action",
     "next_actions",
+    "plan",
     "record",
 ]

@@ -16,15 +16,16 @@ import attrs
 from ._errors import EtiquetteViolation, InvalidApplication, InvalidEvent
 from ._machine import (
     COORDINATOR,
+    IMPOSSIBLE_RULES,
     Context,
     apply,
     closing,
     hold_back,
-    judge,
+    impossible_contact,
+    judge_contact,
     new_context,
     next_deadline,
     ordered,
-    recipient,
     replay,
     within,
 )
@@ -109,6 +110,10 @@ class Decision:
     blocked: tuple[Blocked, ...] = ()
     outcome: str | None = None
     timezone: str = "UTC"
+    #: the earliest instant after ``as_of`` at which the decision's state, action, recipients,
+    #: rule, late flag, ``not_before`` or ``due_by`` change with no new event (None: only an
+    #: event can change them); the instant a tracker indexes to know when to look again
+    revisit_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The wire format; instants in the application's timezone."""
@@ -131,6 +136,7 @@ class Decision:
                 for b in self.blocked
             ],
             "outcome": self.outcome,
+            "revisit_at": _instant(self.revisit_at, tz),
         }
 
 
@@ -189,7 +195,8 @@ def json_line(decision: Decision) -> str:
         f'"reason":{_json_text(d.reason)},'
         f'"optional":{_json_texts(d.optional)},'
         f'"blocked":[{blocked}],'
-        f'"outcome":{outcome}}}\n'
+        f'"outcome":{outcome},'
+        f'"revisit_at":{_json_instant(d.revisit_at, tz)}}}\n'
     )
 
 
@@ -271,6 +278,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             _CLOSED,  # blocked
             ctx.outcome,  # outcome
             app.timezone,  # timezone
+            None,  # revisit_at
         )
     if state == "scheduled":
         return _wait(
@@ -279,25 +287,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
     if state in ("interviewed", "thanked", "awaiting", "inquired"):
         return _follow_up(app, ctx, policy, now)
     if state == "offered":
-        assert ctx.offer_at is not None
-        assert ctx.offer_due is not None
-        late = now >= ctx.offer_due
-        return _act(
-            app,
-            ctx,
-            policy,
-            now,
-            action="respond_to_offer",
-            to=(),
-            not_before=ctx.offer_at,
-            due_by=ctx.offer_due,
-            rule="offer-respond",
-            reason=(
-                f"Answer the offer by {_when(ctx, ctx.offer_due)}"
-                + (" (late: the date has passed)." if late else ".")
-            ),
-            blocked=_OFFERED,
-        )
+        return _respond_to_offer(app, ctx, policy, now, _OFFERED)
     if state == "rejected":
         assert ctx.rejection_at is not None
         due = ctx.rejection_due()
@@ -313,6 +303,7 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             to=(),
             not_before=ctx.rejection_at,
             due_by=due,
+            limit=limit,
             rule="rejection-one-reply",
             reason=(
                 "Send one gracious reply: thanks for the opportunity and their time, and your "
@@ -321,6 +312,48 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
             blocked=_REJECTED,
         )
     raise AssertionError(f"no decision for state {quoted(state)}")  # pragma: no cover
+
+
+def _respond_to_offer(
+    app: Application,
+    ctx: Context,
+    policy: Policy,
+    now: datetime,
+    blocked: tuple[Blocked, ...],
+    optional: tuple[str, ...] = (),
+) -> Decision:
+    # rule offer-respond: answer a pending offer by its respond-by
+    assert ctx.offer_at is not None
+    assert ctx.offer_due is not None
+    late = now >= ctx.offer_due
+    return _act(
+        app,
+        ctx,
+        policy,
+        now,
+        action="respond_to_offer",
+        to=(),
+        not_before=ctx.offer_at,
+        due_by=ctx.offer_due,
+        limit=None,
+        rule="offer-respond",
+        reason=(
+            f"Answer the offer by {_when(ctx, ctx.offer_due)}"
+            + (" (late: the date has passed)." if late else ".")
+        ),
+        optional=optional,
+        blocked=blocked,
+    )
+
+
+def _reopened(ctx: Context, reason: str) -> str:
+    """The reason, saying that a closed application was reopened (contract: facts rule)."""
+    if ctx.reopened_at is None:
+        return reason
+    return (
+        f"{reason} (Reopened at {_when(ctx, ctx.reopened_at)}: the employer wrote after it had "
+        f"closed as {ctx.reopened_from}.)"
+    )
 
 
 def _when(ctx: Context, instant: datetime) -> str:
@@ -394,11 +427,15 @@ def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) ->
             to=owed,
             not_before=ctx.end,
             due_by=due,
+            limit=limit,
             rule="thank-you-late-limit" if late else "thank-you-24h",
             reason=reason,
             optional=optional,
             blocked=blocked,
         )
+    if ctx.offer_pending:
+        # a new round during a pending offer: its thank-yous done, the offer is answered
+        return _respond_to_offer(app, ctx, policy, now, blocked, optional)
     if block is None:
         return _act(
             app,
@@ -410,6 +447,7 @@ def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) ->
             not_before=_inquiry_from(ctx),
             # the application closes by itself (ghosted-close) if no inquiry is sent by then
             due_by=None,
+            limit=None,
             due_at_close=True,
             rule=_inquiry_rule(ctx),
             reason=(
@@ -500,28 +538,30 @@ def _wait(
 ) -> Decision:
     """A wait whose ``not_before`` is the first instant the decision changes by itself: the
     ``change`` the caller knows of (an inquiry opening), the next timed transition, or the end
-    of the optional handwritten note, whichever comes first."""
+    of the optional handwritten note, whichever comes first (and so also its ``revisit_at``)."""
     timed = next_deadline(ctx, policy)
     changes = [change, None if timed is None else timed[0]]
     if optional:
         changes.append(ctx.late_limit())
     ahead = [t for t in changes if t is not None and t > now]
+    first = min(ahead) if ahead else None
     return Decision(  # (positional: a third cheaper than by keyword)
         app.id,  # application
         now,  # as_of
         ctx.state,  # state
         "wait",  # action
         (),  # to
-        min(ahead) if ahead else None,  # not_before
+        first,  # not_before
         None,  # due_by
         None,  # suggested_at
         False,  # late
         rule,  # rule
-        reason,  # reason
+        reason if ctx.reopened_at is None else _reopened(ctx, reason),  # reason
         optional,  # optional
         blocked,  # blocked
         None,  # outcome
         app.timezone,  # timezone
+        first,  # revisit_at
     )
 
 
@@ -535,22 +575,33 @@ def _act(
     to: tuple[str, ...],
     not_before: datetime,
     due_by: datetime | None,
+    limit: datetime | None,
     rule: str,
     reason: str,
     optional: tuple[str, ...] = (),
     blocked: tuple[Blocked, ...] = (),
     due_at_close: bool = False,
 ) -> Decision:
-    # rule send-window: suggest a business-hours instant before the deadline
+    """An action allowed from ``not_before``, due by ``due_by``, allowed until ``limit``."""
     start = max(now, not_before)
     n = policy.numbers
     closes = closing(ctx, policy)  # never suggest an instant at which it will have closed
     if due_at_close:
-        due_by = closes
-    until = due_by
+        due_by = limit = closes
+    late = due_by is not None and now >= due_by
+    # rule send-window: suggest business hours before the deadline; for a late action, before
+    # the limit until which it stays allowed
+    until = limit if late else due_by
     if closes is not None and (until is None or closes < until):
         until = closes
     suggested = ctx.calendar.next_in_window(start, until, n.window_start, n.window_end)
+    # revisit_at: the decision changes when it becomes late, when its window ends, or when
+    # time moves the state (what comes first after now)
+    timed = next_deadline(ctx, policy)
+    revisit = None if timed is None or timed[0] <= now else timed[0]
+    for instant in (due_by, limit):
+        if instant is not None and instant > now and (revisit is None or instant < revisit):
+            revisit = instant
     return Decision(  # (positional: a third cheaper than by keyword)
         app.id,  # application
         now,  # as_of
@@ -560,13 +611,14 @@ def _act(
         not_before,  # not_before
         due_by,  # due_by
         suggested or start,  # suggested_at
-        due_by is not None and now >= due_by,  # late
+        late,  # late
         rule,  # rule
-        reason,  # reason
+        reason if ctx.reopened_at is None else _reopened(ctx, reason),  # reason
         optional,  # optional
         blocked,  # blocked
         None,  # outcome
         app.timezone,  # timezone
+        revisit,  # revisit_at
     )
 
 
@@ -668,29 +720,22 @@ _EVENT_OF: dict[str, Callable[[datetime, str | None], Event]] = {
 def _judge_action(
     ctx: Context, policy: Policy, action: str, at: datetime, to: str | None
 ) -> tuple[Violation, ...]:
-    trigger = _CHECKABLE[action]
-    if ctx.state == "closed":
-        return (
-            Violation(
-                "closed-silence", f"the application is closed ({ctx.outcome}): no more contact"
-            ),
-        )
-    if action == "respond_to_offer":
-        if ctx.state == "offered":
+    """The violations of ``action`` at ``at``, judged as :func:`record` judges the contact."""
+    if action == "respond_to_offer":  # (a reply to the employer, not a contact of the machine)
+        if ctx.state == "closed":
+            return (
+                Violation(
+                    "closed-silence", f"the application is closed ({ctx.outcome}): no more contact"
+                ),
+            )
+        if ctx.offer_pending:
             return ()
         return (Violation("offer-respond", "there is no pending offer to answer"),)
-    if ctx.end is None:
-        rule = {
-            "thank_you_sent": "thank-you-24h",
-            "note_mailed": "handwritten-note-optional",
-            "status_inquiry_sent": "inquiry-after-timeline",
-        }.get(trigger, "rejection-one-reply")
-        return (Violation(rule, "no interview has taken place yet"),)
-    if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
-        return (Violation("rejection-one-reply", "there is no rejection to reply to"),)
-    who = recipient(ctx, to) if trigger in ("thank_you_sent", "note_mailed") else None
-    _, violations = judge(ctx, policy, trigger, at, who)
-    return violations
+    trigger = _CHECKABLE[action]
+    impossible = impossible_contact(ctx, trigger)
+    if impossible is not None:  # what record cannot take is refused here, not raised
+        return (Violation(IMPOSSIBLE_RULES[trigger], impossible),)
+    return judge_contact(ctx, policy, trigger, at, to)[2]
 
 
 def _violations(
@@ -724,10 +769,13 @@ def record(
 ) -> Application:
     """Return a new application with ``event`` added.
 
-    ``event`` is an event value or its wire-format dict. A contact that breaks the etiquette
+    ``event`` is an event value or its wire-format dict. Facts are never refused: an employer
+    event or a decision of the candidate is always recorded. A contact that breaks the etiquette
     raises :class:`EtiquetteViolation` in strict mode and changes nothing; with ``strict=False``
-    it is recorded with its violations noted (``event.violations``). An event that cannot
-    happen raises :class:`InvalidEvent` either way.
+    it is recorded with its violations noted (``event.violations``; ``closed-silence`` after the
+    application closed). Only an event that contradicts the history itself (a thank-you before
+    any interview, a reply to a rejection that never came, an answer to an offer never made)
+    raises :class:`InvalidEvent`, either way.
     """
     policy = policy or default_policy()
     if isinstance(event, Mapping):
@@ -736,12 +784,21 @@ def record(
         raise InvalidApplication(
             "event", f"expected an event value or dict, got {type(event).__name__}"
         )
-    found = _contact_violations(app, policy, event)
+    if isinstance(event, _CONTACT_EVENTS):
+        found = _contact_violations(app, policy, event)
+    else:
+        # a fact (an employer event, a decision of the candidate) is never refused: it is
+        # checked only against the history's own facts (InvalidEvent when it contradicts them)
+        _violations(attrs.evolve(app, events=(*app.events, event)), policy, len(app.events))
+        found = ()
     if found and strict:
         raise EtiquetteViolation(event.type, found)
     # the rules it broke, as found now (a value given with the event is not kept)
     event = attrs.evolve(event, violations=tuple(dict.fromkeys(v.rule for v in found)))
     return attrs.evolve(app, events=(*app.events, event))
+
+
+_CONTACT_EVENTS = (ThankYouSent, StatusInquirySent, RejectionReplySent)
 
 
 def _contact_violations(app: Application, policy: Policy, event: Event) -> tuple[Violation, ...]:

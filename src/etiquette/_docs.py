@@ -832,7 +832,15 @@ def load_scenarios(folder: Path) -> list[Scenario]:
 
 # expectations ---------------------------------------------------------------------------------
 
-_INSTANT_KEYS = ("as_of", "not_before", "due_by", "suggested_at", "until", "allowed_from")
+_INSTANT_KEYS = (
+    "as_of",
+    "not_before",
+    "due_by",
+    "suggested_at",
+    "revisit_at",
+    "until",
+    "allowed_from",
+)
 
 
 def _same_instant(a: object, b: object) -> bool:

@@ -20,15 +20,21 @@ replay walks the table.
 There are four kinds of trigger:
 
 * *employer* events (``interview``, ``reply_received``, ``offer_received``,
-  ``rejection_received``) are facts: an employer event with no transition from the current state
-  cannot happen (:class:`InvalidEvent`);
+  ``rejection_received``) are facts, and facts are never refused: the spec gives each one a
+  transition from every state it can follow, ``closed`` included, where conditions on the
+  outcome choose (``no_response`` is a presumption that any employer event reopens; an offer
+  reopens a closing the candidate chose or a rejection; an interview is a new round from
+  anywhere; other employer events after a closing change nothing). Only an employer event
+  before any interview has no transition (:class:`InvalidEvent`);
 * *candidate contacts* (``thank_you_sent``, ``note_mailed``, ``status_inquiry_sent``,
   ``rejection_reply_sent``) are where etiquette applies: each transition names the *guards* that
   must hold, each guard enforces one rule id and knows from when it would hold. A contact whose
   guards fail, or for which the state has no transition at all (then the state's
-  ``silence_rule`` speaks), is a violation: refused by a strict ``record``, noted on the event
-  otherwise. Either way the replay goes on as the facts say;
-* *candidate decisions* (``offer_accepted``, ``offer_declined``, ``withdrawn``) close;
+  ``silence_rule`` speaks: ``closed-silence`` once closed), is a violation: refused by a strict
+  ``record``, noted on the event otherwise. Either way the replay goes on as the facts say;
+* *candidate decisions* (``offer_accepted``, ``offer_declined``, ``withdrawn``) close; an
+  answer to an offer needs a pending offer (else :class:`InvalidEvent`: it contradicts the
+  history), and a pending offer survives a new interview round;
 * *timed* triggers (``thank_you_day_over``, ``thank_you_limit_passed``, ``ghosted``,
   ``gone_cold``, ``reply_window_over``) fire by themselves at a deadline computed from the
   history. They are evaluated lazily: before each event at instant t, and at the end for
@@ -156,8 +162,16 @@ class Context:
     last_employer: datetime | None = None
     offer_at: datetime | None = None
     offer_due: datetime | None = None
+    #: an offer was received and is not answered, rescinded or withdrawn from (it survives a
+    #: new interview round)
+    offer_pending: bool = False
     rejection_at: datetime | None = None
     closed_at: datetime | None = None
+    #: when the current state was entered
+    since: datetime | None = None
+    #: the last time a closed application was reopened by a fact, and the outcome it had
+    reopened_at: datetime | None = None
+    reopened_from: str | None = None
     # the next timed transition from here (:func:`next_deadline`), while nothing has changed:
     # it is asked for before every event, and by the decision, again and again
     ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
@@ -318,6 +332,13 @@ def _inquiry_under_limit(ctx: Context, at: datetime, to: str | None) -> Hold | N
     return None
 
 
+def _no_offer_pending(ctx: Context, at: datetime, to: str | None) -> Hold | None:
+    # rule offer-respond: no status inquiry while an offer is pending (answer it instead)
+    if not ctx.offer_pending:
+        return None
+    return "offer-respond", None, lambda: "an offer is pending: answer it instead of asking"
+
+
 #: Guard name -> (rule id it enforces, what it means, implementation).
 GUARDS: dict[str, tuple[str, str, Guard]] = {
     "interview_over": ("thank-you-24h", "the interview has ended", _interview_over),
@@ -335,6 +356,7 @@ GUARDS: dict[str, tuple[str, str, Guard]] = {
         "under the inquiry limits",
         _inquiry_under_limit,
     ),
+    "no_offer_pending": ("offer-respond", "no offer is pending", _no_offer_pending),
 }
 
 
@@ -351,6 +373,18 @@ def _no_inquiry_left(ctx: Context, to: str | None) -> bool:
     return not ctx.inquiries_left()
 
 
+def _offer_pending(ctx: Context, to: str | None) -> bool:
+    return ctx.offer_pending
+
+
+def _outcome_is(outcome: str) -> Callable[[Context, str | None], bool]:
+    def test(ctx: Context, to: str | None) -> bool:
+        return ctx.outcome == outcome
+
+    test.__name__ = f"_outcome_{outcome}"
+    return test
+
+
 #: The conditions that read who was thanked (see Context.thanks_timed).
 _THANKS_CONDITIONS = frozenset({"everyone_thanked"})
 
@@ -358,6 +392,10 @@ _THANKS_CONDITIONS = frozenset({"everyone_thanked"})
 CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
     "everyone_thanked": ("everyone thanked", _everyone_thanked),
     "no_inquiry_left": ("no inquiry left", _no_inquiry_left),
+    "offer_pending": ("an offer is pending", _offer_pending),
+    **{
+        f"outcome_{outcome}": (f"closed as {outcome}", _outcome_is(outcome)) for outcome in OUTCOMES
+    },
 }
 
 #: Timed trigger -> the deadline at which it fires.
@@ -369,11 +407,78 @@ DEADLINES: dict[str, Callable[[Context], datetime | None]] = {
     "reply_window_over": Context.rejection_limit,
 }
 
+#: Timed trigger -> the rule whose deadline it is.
+TIMED_RULES: dict[str, str] = {
+    "thank_you_day_over": "thank-you-24h",
+    "thank_you_limit_passed": "thank-you-late-limit",
+    "ghosted": "ghosted-close",
+    "gone_cold": "ghosted-close",
+    "reply_window_over": "rejection-one-reply",
+}
+
+#: When a guard holds: [from, until) (None: no bound on that side), or None when it holds at no
+#: instant. A guard holds at ``at`` exactly when ``at`` lies in its window; ``plan`` intersects
+#: the windows of a transition's guards.
+Window = tuple[datetime | None, datetime | None] | None
+
+_ALWAYS: Window = (None, None)
+
+
+def _window_interview_over(ctx: Context, to: str | None) -> Window:
+    return ctx.end, None
+
+
+def _window_late_limit(ctx: Context, to: str | None) -> Window:
+    return None, ctx.late_limit()
+
+
+def _window_first_thank_you(ctx: Context, to: str | None) -> Window:
+    return None if to in ctx.thanked else _ALWAYS
+
+
+def _window_first_note(ctx: Context, to: str | None) -> Window:
+    return None if to in ctx.noted else _ALWAYS
+
+
+def _window_inquiry_open(ctx: Context, to: str | None) -> Window:
+    return ctx.opening, None
+
+
+def _window_inquiry_spaced(ctx: Context, to: str | None) -> Window:
+    return ctx.spaced_from(), None
+
+
+def _window_under_limit(ctx: Context, to: str | None) -> Window:
+    return _ALWAYS if ctx.inquiries_left() else None
+
+
+def _window_no_offer(ctx: Context, to: str | None) -> Window:
+    return None if ctx.offer_pending else _ALWAYS
+
+
+#: Guard name -> its window (see ``Window``); the guards above judge one instant against the
+#: same deadlines.
+GUARD_WINDOWS: dict[str, Callable[[Context, str | None], Window]] = {
+    "interview_over": _window_interview_over,
+    "within_late_limit": _window_late_limit,
+    "first_thank_you": _window_first_thank_you,
+    "first_note": _window_first_note,
+    "inquiry_open": _window_inquiry_open,
+    "inquiry_spaced": _window_inquiry_spaced,
+    "inquiry_under_limit": _window_under_limit,
+    "no_offer_pending": _window_no_offer,
+}
+
 #: Which guards each contact trigger may use.
 _GUARDS_OF = {
     "thank_you_sent": {"interview_over", "within_late_limit", "first_thank_you"},
     "note_mailed": {"interview_over", "within_late_limit", "first_note"},
-    "status_inquiry_sent": {"inquiry_open", "inquiry_spaced", "inquiry_under_limit"},
+    "status_inquiry_sent": {
+        "inquiry_open",
+        "inquiry_spaced",
+        "inquiry_under_limit",
+        "no_offer_pending",
+    },
     "rejection_reply_sent": set(),
 }
 
@@ -439,7 +544,9 @@ def compile_machine(
     if not finals:
         raise fail("states", "no state is final (final = true)")
     specs: list[dict[str, Any]] = []
-    outcomes: dict[tuple[str, str, str], str | None] = {}
+    # the outcome of each transition, by (trigger, source), in the order of the spec (as the
+    # machine keeps them: two transitions may share trigger, source and dest)
+    outcomes: dict[tuple[str, str], list[str | None]] = {}
     for i, entry in enumerate(raw):
         path = f"transitions[{i}]"
         if not isinstance(entry, dict):
@@ -469,8 +576,14 @@ def compile_machine(
                     else f"{path}.source",
                     f"unknown state {quoted(source)}",
                 )
-            if source in finals:
-                raise fail(f"{path}.source", f"{quoted(source)} is final: nothing may leave it")
+            if source in finals and TRIGGERS[trigger] not in ("employer", "decision"):
+                # a fact may follow a closing (and reopen it, by the outcome's conditions); time
+                # and contacts never move a final state
+                raise fail(
+                    f"{path}.source",
+                    f"{quoted(source)} is final: only an employer event or a candidate decision "
+                    f"may leave it, not {TRIGGERS[trigger]} trigger {quoted(trigger)}",
+                )
         dest = entry.get("dest")
         if not isinstance(dest, str) or (dest != "=" and dest not in states):
             raise fail(f"{path}.dest", f'unknown state {quoted(dest)} (or "=" to stay)')
@@ -488,7 +601,13 @@ def compile_machine(
                     + (f" (it takes: {', '.join(sorted(allowed))})" if allowed else ""),
                 )
         outcome = entry.get("outcome")
-        if dest in finals:
+        stays_final = dest == "=" and all(source in finals for source in sources)
+        if stays_final:
+            if outcome is not None:
+                raise fail(
+                    f"{path}.outcome", 'a transition that stays ("=") keeps the outcome it had'
+                )
+        elif dest in finals:
             if not isinstance(outcome, str) or outcome not in OUTCOMES:
                 raise fail(
                     f"{path}.outcome",
@@ -498,8 +617,7 @@ def compile_machine(
         elif outcome is not None:
             raise fail(f"{path}.outcome", "only a transition into a final state has an outcome")
         for source in sources:
-            real_dest = str(source if dest == "=" else dest)
-            outcomes[(str(trigger), str(source), real_dest)] = outcome
+            outcomes.setdefault((str(trigger), str(source)), []).append(outcome)
         specs.append(
             {
                 "trigger": trigger,
@@ -529,11 +647,12 @@ def compile_machine(
                         dest=t.dest if t.dest is not None else source,
                         conditions=tuple(n for n in names if n in CONDITIONS),
                         guards=tuple(n for n in names if n in GUARDS),
-                        outcome=outcomes.get((trigger, source, t.dest or source)),
+                        outcome=outcomes[(trigger, source)][len(table[(source, trigger)])],
                     )
                 )
     frozen = {key: tuple(value) for key, value in table.items()}
     _check_graph(frozen, states, initial, finals, fail)
+    _check_facts(frozen, states, initial, fail)
     _check_timed_acyclic(frozen, fail)
     return machine, frozen
 
@@ -551,6 +670,35 @@ def _names(
                 f"unknown {key[:-1]} {quoted(name)} (known: {', '.join(known)})",
             )
     return tuple(value)
+
+
+#: The facts every state must take (contract: facts are never refused), and whether the initial
+#: state must take it too (before the first interview, only a new round or a withdrawal can be).
+_FACTS = {
+    "interview": True,
+    "withdrawn": True,
+    "reply_received": False,
+    "offer_received": False,
+    "rejection_received": False,
+}
+
+
+def _check_facts(
+    table: Table, states: Iterable[str], initial: str, fail: Callable[[str, str], SpecError]
+) -> None:
+    """Every state records every fact: its last transition for the trigger has no condition
+    (``dest = "="`` records it and stays), so a fact that really happened is never refused."""
+    for trigger, from_initial in _FACTS.items():
+        for state in states:
+            if state == initial and not from_initial:
+                continue
+            ts = table.get((state, trigger), ())
+            if not ts or ts[-1].conditions:
+                raise fail(
+                    "transitions",
+                    f"state {quoted(state)} refuses the fact {quoted(trigger)}: facts are never "
+                    f'refused (give it a transition without conditions; dest = "=" stays)',
+                )
 
 
 def _check_timed_acyclic(table: Table, fail: Callable[[str, str], SpecError]) -> None:
@@ -694,8 +842,9 @@ def advance(ctx: Context, policy: Policy, until: datetime) -> None:
 
 def closing(ctx: Context, policy: Policy) -> datetime | None:
     """The instant at which timed transitions alone will close the application, if they will."""
-    # timed transitions move only state, outcome and closed_at: look ahead, then put them back
-    saved = (ctx.state, ctx.outcome, ctx.closed_at, ctx.ahead, ctx.ahead_known)
+    # timed transitions move only state, outcome, closed_at and since: look ahead, then put
+    # them back
+    saved = (ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known)
     try:
         for _ in range(len(DEADLINES) * 4):
             if ctx.state in policy.final_states:
@@ -706,7 +855,41 @@ def closing(ctx: Context, policy: Policy) -> datetime | None:
             _enter(ctx, due[1], due[0])
         return None
     finally:
-        ctx.state, ctx.outcome, ctx.closed_at, ctx.ahead, ctx.ahead_known = saved
+        ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known = saved
+
+
+def ahead(ctx: Context, policy: Policy) -> list[tuple[datetime, Transition]]:
+    """Every timed transition that time alone will fire from here, in order (touches nothing)."""
+    saved = (ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known)
+    out: list[tuple[datetime, Transition]] = []
+    try:
+        # timed transitions form no cycle (checked when the policy is built): this ends
+        while ctx.state not in policy.final_states:
+            due = next_deadline(ctx, policy)
+            if due is None:
+                break
+            out.append(due)
+            _enter(ctx, due[1], due[0])
+        return out
+    finally:
+        ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known = saved
+
+
+def through(ctx: Context, policy: Policy, visit: Callable[[datetime | None], None]) -> None:
+    """Walk the states time alone will take from here: ``visit(until)`` is called with ``ctx``
+    in each state in turn, ``until`` the instant it leaves it (None: it stays). Touches nothing
+    once it returns."""
+    saved = (ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known)
+    try:
+        # timed transitions form no cycle (checked when the policy is built): this ends
+        while True:
+            due = None if ctx.state in policy.final_states else next_deadline(ctx, policy)
+            visit(None if due is None else due[0])
+            if due is None:
+                return
+            _enter(ctx, due[1], due[0])
+    finally:
+        ctx.state, ctx.outcome, ctx.closed_at, ctx.since, ctx.ahead, ctx.ahead_known = saved
 
 
 def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] | None:
@@ -754,30 +937,26 @@ def _timed(policy: Policy) -> tuple[dict[str, Timed], bool]:
 
 def _enter(ctx: Context, t: Transition, at: datetime) -> None:
     if t.dest != ctx.state:
+        if ctx.outcome is not None and t.outcome is None:
+            # a fact leaves a final state (only a final state has an outcome): reopened
+            ctx.reopened_at, ctx.reopened_from = at, ctx.outcome
+            ctx.outcome = ctx.closed_at = None
         ctx.state = t.dest
+        ctx.since = at
         ctx.ahead_known = False
     if t.outcome is not None:
         ctx.outcome = t.outcome
         ctx.closed_at = at
 
 
-def recipient(ctx: Context, to: str | None) -> str:
-    """The round's recipient slot a thank-you or note to ``to`` is for.
-
-    InvalidEvent if there is none, its path relative to the thank-you: ``to``, or none at all
-    when there was no interview.
-    """
+def recipient(ctx: Context, to: str | None) -> str | None:
+    """The round's recipient slot a thank-you or note to ``to`` is for; None when ``to`` is not
+    an interviewer of the round (or is missing where the round names them)."""
     recipients = ctx.recipients
-    if not recipients:
-        raise InvalidEvent("", "a thank-you before any interview")
     if recipients == (COORDINATOR,):
         return COORDINATOR
-    if to is None:
-        raise InvalidEvent("to", f"missing: name the interviewer ({', '.join(recipients)})")
-    if to not in recipients:
-        raise InvalidEvent(
-            "to", f"{quoted(to)} is not an interviewer of this round ({', '.join(recipients)})"
-        )
+    if to is None or to not in recipients:
+        return None
     return to
 
 
@@ -812,13 +991,25 @@ def hold_back(
         return t, _before_closing(ctx, policy, [h for h in found if h is not None])
     # No transition from here: the state's silence rule forbids it, and the trigger's own guards
     # say what else stands in the way.
-    silence = policy.states[ctx.state].get("silence_rule") or "no-bombarding"
+    silence = policy.states[ctx.state].get("silence_rule") or (
+        "closed-silence" if ctx.state in policy.final_states else "no-bombarding"
+    )
     holds: list[Hold | None] = [
         (silence, _silence_until(ctx, policy, trigger), lambda: _silence_message(ctx, trigger))
     ]
-    if ctx.end is not None:
+    # (once final, the silence rule alone speaks: no other rule could ever lift it)
+    if ctx.end is not None and ctx.state not in policy.final_states:
         holds += [GUARDS[g][2](ctx, at, to) for g in sorted(_GUARDS_OF.get(trigger, ()))]
-    return None, _before_closing(ctx, policy, [h for h in holds if h is not None])
+    # each rule once (a guard may enforce the silence rule itself, as no_offer_pending does),
+    # holding back until the latest of its instants
+    by_rule: dict[str, Hold] = {}
+    for h in holds:
+        if h is None:
+            continue
+        known = by_rule.get(h[0])
+        if known is None or (known[1] is not None and (h[1] is None or h[1] > known[1])):
+            by_rule[h[0]] = h
+    return None, _before_closing(ctx, policy, list(by_rule.values()))
 
 
 def _before_closing(ctx: Context, policy: Policy, holds: list[Hold]) -> list[Hold]:
@@ -883,26 +1074,25 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
     # (when the next timed transition is known to come later, nothing fires before this event)
     if not ctx.ahead_known or (ctx.ahead is not None and ctx.ahead[0] <= at):
         advance(ctx, policy, at)
-    if ctx.state in policy.final_states:
-        raise InvalidEvent(
-            "",
-            f"{event.type} after the application closed ({ctx.outcome}) "
-            f"at {_local(ctx, ctx.closed_at or event.at)}",
-        )
+    to: str | None = None
+    named: str | None = None
     if isinstance(event, ThankYouSent):
-        trigger, to = _THANKS_TRIGGERS[event.channel], recipient(ctx, event.to)
+        trigger, named = _THANKS_TRIGGERS[event.channel], event.to
     else:
-        trigger, to = event.type, None
+        trigger = event.type
     violations: tuple[Violation, ...] = ()
     if TRIGGERS[trigger] == "contact":
-        if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
-            raise InvalidEvent("", "a reply to a rejection, but there is no rejection")
-        if trigger == "status_inquiry_sent" and ctx.end is None:
-            raise InvalidEvent("", "a status inquiry before any interview")
+        impossible = impossible_contact(ctx, trigger)
+        if impossible is not None:
+            raise InvalidEvent("", impossible)
+        t: Transition | None
         if judged:
-            t, violations = judge(ctx, policy, trigger, at, to)
+            t, to, violations = judge_contact(ctx, policy, trigger, at, named)
         else:
+            to = recipient(ctx, named) if trigger in _THANKS else None
             t = route(ctx, policy, trigger, to)
+        if to is None and trigger in _THANKS:
+            return violations  # to no one of the round: it thanks no one, changes nothing
     else:
         t = route(ctx, policy, trigger, to)
         if t is None:
@@ -913,12 +1103,72 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
     return violations
 
 
+_THANKS = frozenset({"thank_you_sent", "note_mailed"})
+
+
+def impossible_contact(ctx: Context, trigger: str) -> str | None:
+    """Why a contact contradicts the history itself (then it cannot be recorded), or None.
+
+    The one place that says it: a thank-you, a note or a status inquiry before any interview, a
+    reply to a rejection that never came. Every other contact is a fact once sent, whatever
+    rules it breaks.
+    """
+    if ctx.end is None and trigger != "rejection_reply_sent":
+        return f"{_ACTION_WORDS[trigger]} before any interview"
+    if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
+        return "a reply to a rejection, but there is no rejection"
+    return None
+
+
+#: The rule that refuses a contact which contradicts the history (``impossible_contact``), when
+#: ``check`` is asked about it: a question is answered, never raised.
+IMPOSSIBLE_RULES = {
+    "thank_you_sent": "thank-you-24h",
+    "note_mailed": "handwritten-note-optional",
+    "status_inquiry_sent": "inquiry-after-timeline",
+    "rejection_reply_sent": "rejection-one-reply",
+}
+
+
+def judge_contact(
+    ctx: Context, policy: Policy, trigger: str, at: datetime, named: str | None
+) -> tuple[Transition | None, str | None, tuple[Violation, ...]]:
+    """How a contact is judged now: the transition it takes, the round's recipient slot it is
+    for (thank-yous and notes), and the rules it breaks. Touches nothing, raises nothing: the
+    contact must not be impossible (:func:`impossible_contact`).
+
+    A thank-you or note to someone who is not an interviewer of the round takes no transition;
+    it breaks the rule of its kind (the violation names the round's interviewers) besides
+    whatever the state and the guards say.
+    """
+    if trigger not in _THANKS:
+        t, found = judge(ctx, policy, trigger, at, None)
+        return t, None, found
+    to = recipient(ctx, named)
+    if to is not None:
+        t, found = judge(ctx, policy, trigger, at, to)
+        return t, to, found
+    _, found = judge(ctx, policy, trigger, at, None)
+    if ctx.state in policy.final_states:  # (closed: the silence rule alone speaks)
+        return None, None, found
+    return None, None, (*found, unknown_recipient(ctx, trigger, named))
+
+
+def unknown_recipient(ctx: Context, trigger: str, to: str | None) -> Violation:
+    """The violation of a thank-you or note to someone who is not an interviewer of the round."""
+    rule = "thank-you-24h" if trigger == "thank_you_sent" else "handwritten-note-optional"
+    who = ", ".join(ctx.recipients)
+    if to is None:
+        return Violation(rule, f"name the interviewer it is for ({who})", None)
+    return Violation(rule, f"{quoted(to)} is not an interviewer of this round ({who})", None)
+
+
 def _impossible(ctx: Context, trigger: str) -> str:
     if ctx.end is None and trigger != "interview":
         return f"{trigger} before any interview"
     if trigger in ("offer_accepted", "offer_declined"):
         return f"{trigger} without a pending offer (the application is {ctx.state})"
-    return f"{trigger} cannot happen while the application is {ctx.state}"
+    return f"{trigger} cannot happen while the application is {ctx.state}"  # pragma: no cover
 
 
 def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = None) -> None:
@@ -972,6 +1222,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.offer_at = at
+        ctx.offer_pending = True
         respond_by = event.respond_by
         if respond_by is None:
             ctx.offer_due = ctx.calendar.add(at, n.offer_due)
@@ -982,8 +1233,16 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
     elif isinstance(event, RejectionReceived):
         ctx.unanswered = 0
         ctx.last_employer = at
-        ctx.rejection_at = at
-    # RejectionReplySent, OfferAccepted, OfferDeclined, Withdrawn: nothing to keep
+        ctx.offer_pending = False  # (an offer rescinded)
+        if ctx.state != "rejected" and ctx.outcome != "rejected":
+            ctx.rejection_at = at  # (a second word of the same rejection keeps its window)
+    elif event.type in _ANSWERS:
+        ctx.offer_pending = False
+    # RejectionReplySent: nothing to keep
+
+
+#: The candidate's decisions that answer a pending offer (or end it).
+_ANSWERS = frozenset({"offer_accepted", "offer_declined", "withdrawn"})
 
 
 _NINE = time(9, 0)

@@ -292,24 +292,40 @@ class _Explorer:
         return sorted(t for t in times | {node.last} if t >= node.last)
 
     def _employer(self, node: _Node) -> Iterator[Event]:
+        # Facts are never refused: the employer may write in any state, closed included (a
+        # reply after a presumed ghosting, an offer after a rejection, a new round during an
+        # offer); the engine must take each, and the referee judges what follows.
         ledger = node.ledger
-        if node.employer >= MAX_EMPLOYER or ledger.rejection_at is not None:
-            return  # after a rejection, the employer has said its last word
+        if node.employer >= MAX_EMPLOYER:
+            return
+        closed = node.state in self.final
         for t in self._employer_times(node):
-            if ledger.offer_at is not None:
-                yield RejectionReceived(at=t)  # an offer pending is answered or withdrawn
+            new_round = node.rounds < MAX_ROUNDS
+            if ledger.offer_pending or ledger.rejection_at is not None or closed:
+                # an offer pending, a rejection or a closing: what can still change them
+                if not ledger.offer_pending:
+                    yield OfferReceived(at=t)
+                if not closed or ledger.closed_outcome == "no_response":
+                    yield ReplyReceived(at=t)
+                    yield RejectionReceived(at=t)
+                if new_round:
+                    yield Interview(at=t, ends_at=t + timedelta(hours=1), interviewers=SECOND_ROUND)
                 continue
             local = self.cal.local(t).date()
             yield ReplyReceived(at=t)  # still deciding: the opening moves later
             yield ReplyReceived(at=t, decision_expected_by=local)  # "today": it may move earlier
             yield OfferReceived(at=t)
             yield RejectionReceived(at=t)
-            if node.rounds < MAX_ROUNDS:
+            if new_round:
                 yield Interview(at=t, ends_at=t + timedelta(hours=1), interviewers=SECOND_ROUND)
 
     def _decisions(self, node: _Node) -> Iterator[Event]:
+        if node.state in self.final:
+            if node.ledger.closed_outcome == "no_response":
+                yield Withdrawn(at=node.last)
+            return
         yield Withdrawn(at=node.last)
-        if node.ledger.offer_at is not None:
+        if node.ledger.offer_pending:
             yield OfferAccepted(at=node.last)
             yield OfferDeclined(at=node.last)
 
@@ -460,8 +476,6 @@ class _Explorer:
             yield attrs.evolve(
                 node, app=app, ledger=ledger, last=event.at, state=self._state(app, event.at)
             )
-        if node.state in self.final:
-            return
         for event in (*self._employer(node), *self._decisions(node)):
             kind = signature(event)
             if kind in taken:
@@ -501,9 +515,9 @@ def _key(node: _Node, policy: Policy) -> tuple[object, ...]:
     breaks P7 only when P1 or P4 breaks too.
     """
     ledger = node.ledger
-    if node.state in policy.final_states:
-        # nothing follows a closed application; one of each kind of closing is enough
-        return (node.state, ledger.closed_by_fact, ledger.closed_rule, ledger.closed_at is None)
+    if node.state in policy.final_states and node.employer >= MAX_EMPLOYER:
+        # no employer event may follow, so nothing reopens it: one of each closing is enough
+        return (node.state, ledger.closed_by_fact, ledger.closed_rule, ledger.closed_outcome)
     rnd = ledger.round
     round_key: tuple[object, ...] | None = None
     if rnd is not None:

@@ -23,10 +23,16 @@ The invariants, with the policy's numbers:
 * **P6** no contact once closed (a reply to a rejection, an offer accepted or declined, a
   withdrawal, the end of the reply window, or the last allowed inquiry unanswered for the
   ghosting wait).
-* **P7** when the employer never writes again after an interview: at most
-  2 * interviewers + ``max_unanswered`` candidate messages, and closed no later than the first
-  inquiry opening + (``max_unanswered`` - 1) * spacing + the ghosting wait
-  (:func:`silent_close_bound`), however the candidate spent its inquiries.
+* **P7** when the employer never writes again after an interview or a reply (its last
+  message), and no offer or rejection is pending: at most 2 * interviewers +
+  ``max_unanswered`` candidate messages since, and closed no later than the inquiry opening
+  that message set + (``max_unanswered`` - 1) * spacing + the ghosting wait
+  (:func:`silent_close_bound`), however the candidate spent its inquiries. A closing as
+  ``no_response`` is a presumption: any employer event reopens it, and P7 counts again.
+
+Facts after a closing (contract §2): any employer event reopens a ``no_response`` closing; an
+offer reopens a closing the candidate chose (declined, withdrawn) or a rejection; an interview
+is a new round whatever the outcome; other employer events after a closing change nothing.
 
 The absolute floors (:data:`FLOORS`), which no policy may go below:
 
@@ -263,10 +269,13 @@ class Ledger:
     rejection_replies: int = 0
     after_rejection: int = 0
     offer_at: datetime | None = None
+    offer_pending: bool = False
     closed_at: datetime | None = None
     closed_why: str = ""
     closed_rule: str = ""
     closed_by_fact: bool = False
+    #: how it closed: no_response, rejected, accepted, declined or withdrawn
+    closed_outcome: str = ""
     last_at: datetime | None = None
 
     @classmethod
@@ -314,6 +323,9 @@ class Ledger:
         if self.rejection_at is not None and self.rejection_replies == 0:
             limit = self.cal.add(self.rejection_at, n.rejection_limit)
             found.append(Deadline(limit, "P5", "the window for the gracious reply ended"))
+        if self.offer_pending:
+            # an offer waits for the candidate's answer: time alone closes nothing else
+            return min(found, key=lambda d: d.at) if found else None
         if self.silent and self.round is not None:
             found.append(
                 Deadline(
@@ -357,13 +369,41 @@ class Ledger:
             self.closed_at = pending.at
             self.closed_why = pending.reason
             self.closed_rule = pending.invariant
+            self.closed_outcome = "rejected" if pending.invariant == "P5" else "no_response"
 
-    def _close(self, at: datetime, why: str) -> None:
+    def _close(self, at: datetime, why: str, outcome: str) -> None:
         if self.closed_at is None:
             self.closed_at = at
             self.closed_why = why
             self.closed_rule = "P6"
             self.closed_by_fact = True
+            self.closed_outcome = outcome
+        elif outcome == "withdrawn" and self.closed_outcome == "no_response":
+            # a withdrawal after a presumed ghosting: the candidate's choice is the fact
+            self.closed_by_fact = True
+            self.closed_outcome = outcome
+
+    def _reopen(self) -> None:
+        self.closed_at = None
+        self.closed_why = self.closed_rule = self.closed_outcome = ""
+        self.closed_by_fact = False
+
+    def _silent_from(self, opening: datetime) -> None:
+        """P7 from the employer's last message: closed by ``opening`` + the chain, unless an
+        offer or a rejection is pending."""
+        rnd = self.round
+        if rnd is None or self.offer_pending or self.rejection_at is not None:
+            self.silent = False
+            return
+        n = self.numbers
+        bound = opening
+        for _ in range(n.max_unanswered - 1):
+            bound = self.cal.add(bound, n.spacing)
+        rnd.first_opening = opening
+        rnd.silent_bound = self.cal.add(bound, n.ghost_wait)
+        rnd.floor_bound = self.cal.add(opening, self.floors.close_within)
+        self.silent = True
+        self.silent_messages = 0
 
     # -- judging --
 
@@ -380,9 +420,13 @@ class Ledger:
             self._employer(event)
             return []
         if isinstance(event, OfferAccepted | OfferDeclined | Withdrawn):
+            self.offer_pending = False
             self._close(
                 at,
                 {"offer_accepted": "offer accepted", "offer_declined": "offer declined"}.get(
+                    event.type, "withdrawn"
+                ),
+                {"offer_accepted": "accepted", "offer_declined": "declined"}.get(
                     event.type, "withdrawn"
                 ),
             )
@@ -411,32 +455,36 @@ class Ledger:
             opening = self.cal.add(end, n.default_wait)
         opening = max(opening, self.cal.add(end, n.quiet))
         names = tuple(event.interviewers)
-        bound = opening
-        for _ in range(n.max_unanswered - 1):
-            bound = self.cal.add(bound, n.spacing)
+        # a new round from any state, closed included; a pending offer survives it
+        self._reopen()
         self.round = _Round(
             end=end,
             recipients=names or (_COORDINATOR,),
             named=bool(names),
             first_opening=opening,
-            silent_bound=self.cal.add(bound, n.ghost_wait),
-            floor_bound=self.cal.add(opening, self.floors.close_within),
+            silent_bound=opening,
+            floor_bound=opening,
         )
         self.rounds += 1
         self.opening = opening
         self.unanswered = 0
         self.last_employer = end
-        self.silent = True
-        self.silent_messages = 0
         self.employer_since_inquiry = True
         self.rejection_at = None
         self.rejection_replies = 0
         self.after_rejection = 0
-        self.offer_at = None
+        self._silent_from(opening)
 
     def _employer(self, event: ReplyReceived | OfferReceived | RejectionReceived) -> None:
         n = self.numbers
         at = event.at
+        if self.closed_at is not None:
+            reopens = self.closed_outcome == "no_response" or (
+                isinstance(event, OfferReceived) and self.closed_outcome != "accepted"
+            )
+            if not reopens:
+                return  # recorded, changes nothing
+            self._reopen()
         self.unanswered = 0
         self.last_employer = at
         self.silent = False
@@ -450,12 +498,20 @@ class Ledger:
             # never within the quiet period after the interview's end or this message
             quiet = max(self.cal.add(self.round.end, n.quiet), self.cal.add(at, n.quiet))
             self.opening = max(opening, quiet)
+            self._silent_from(self.opening)
         elif isinstance(event, OfferReceived):
             self.offer_at = at
-        elif isinstance(event, RejectionReceived) and self.rejection_at is None:
-            self.rejection_at = at
+            self.offer_pending = True
+            # an offer after a rejection reverses it: no reply is owed to it any more
+            self.rejection_at = None
             self.rejection_replies = 0
             self.after_rejection = 0
+        elif isinstance(event, RejectionReceived):
+            self.offer_pending = False
+            if self.rejection_at is None:
+                self.rejection_at = at
+                self.rejection_replies = 0
+                self.after_rejection = 0
 
     def _contact(self, index: int, event: Event) -> list[Finding]:
         """What every contact is judged on: closed, after a rejection, silent employer."""
@@ -685,7 +741,7 @@ class Ledger:
                         at,
                     )
                 )
-        self._close(at, "the gracious reply was sent")
+        self._close(at, "the gracious reply was sent", "rejected")
         return out
 
     # -- what the explorer needs --
@@ -719,8 +775,10 @@ class Ledger:
             self.rejection_replies,
             self.after_rejection,
             self.offer_at,
+            self.offer_pending,
             self.closed_at,
             self.closed_by_fact,
+            self.closed_outcome,
         )
 
     def boundaries(self) -> set[datetime]:
