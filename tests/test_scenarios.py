@@ -44,7 +44,7 @@ NULL = "null"
 SCENARIO_KEYS = {"title", "about", "rules", "policy", "application", "queries", "checks"}
 QUERY_KEYS = {"now", "note", "expect", "proves", "xfail"}
 CHECK_KEYS = {"at", "action", "to", "note", "expect", "proves", "xfail"}
-DECISION_INSTANTS = {"as_of", "not_before", "due_by", "suggested_at"}
+DECISION_INSTANTS = {"as_of", "not_before", "due_by", "suggested_at", "revisit_at"}
 DECISION_KEYS = DECISION_INSTANTS | {
     "application",
     "state",
