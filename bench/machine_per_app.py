@@ -183,8 +183,15 @@ def decide(app: Application, now: datetime, policy: Policy) -> tuple[str, str, t
         to = recipient(ctx, event.to) if isinstance(event, ThankYouSent) else None
         # a contact is judged by its guards (a refusal would be reported); the fact is recorded
         getattr(model, f"may_{trigger}")(at=event.at, to=to)
+        before = (ctx.state, ctx.outcome, ctx.closed_at)
         _fire(model, outcomes, trigger, at=event.at, to=to)
+        after = (ctx.state, ctx.outcome, ctx.closed_at)
+        # the bookkeeping sees the state the event arrived in, as the engine's does
+        ctx.state, ctx.outcome, ctx.closed_at = before
         _apply(ctx, event, to)
+        ctx.state, ctx.outcome, ctx.closed_at = after
+        if ctx.state != before[0] and before[1] is not None and after[1] == before[1]:
+            ctx.outcome = ctx.closed_at = None  # a fact reopened a closed application
     _advance(model, outcomes, now)
     state = model.state
     if state == "closed":

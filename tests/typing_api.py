@@ -18,6 +18,7 @@ import etiquette
 from etiquette import (
     Application,
     Blocked,
+    Change,
     Decision,
     EtiquetteError,
     EtiquetteViolation,
@@ -26,6 +27,7 @@ from etiquette import (
     InvalidApplication,
     InvalidEvent,
     OfferReceived,
+    Plan,
     Policy,
     RejectionReceived,
     ReplyReceived,
@@ -35,10 +37,12 @@ from etiquette import (
     ThankYouSent,
     Verdict,
     Violation,
+    Window,
     Withdrawn,
     check,
     load_policy,
     next_action,
+    plan,
     record,
 )
 
@@ -107,6 +111,8 @@ def decide(app: Application, now: datetime, policy: Policy | None) -> dict[str, 
     reason: str = decision.reason
     optional: tuple[str, ...] = decision.optional
     outcome: str | None = decision.outcome
+    revisit_at: datetime | None = decision.revisit_at
+    del revisit_at
     assert_type(decision.blocked, tuple[Blocked, ...])
     for held in decision.blocked:
         what: str = held.action
@@ -119,6 +125,35 @@ def decide(app: Application, now: datetime, policy: Policy | None) -> dict[str, 
     next_action(app, "2026-11-24T09:00:00-05:00")  # type: ignore[arg-type]
     decision.action = "wait"  # type: ignore[misc]
     return decision.to_dict()
+
+
+def look_ahead(app: Application, now: datetime, policy: Policy | None) -> dict[str, Any]:
+    ahead = plan(app, now, policy)
+    assert_type(ahead, Plan)
+    assert_type(plan(app, now), Plan)
+    revisit_at: datetime | None = ahead.revisit_at
+    state: str = ahead.state
+    for window in ahead.windows:
+        assert_type(window, Window)
+        action: str = window.action
+        to: tuple[str, ...] = window.to
+        not_before: datetime = window.not_before
+        due_by: datetime | None = window.due_by
+        limit: datetime | None = window.limit
+        rule: str = window.rule
+        optional: bool = window.optional
+        del action, to, not_before, due_by, limit, rule, optional
+    for change in ahead.changes:
+        assert_type(change, Change)
+        at: datetime = change.at
+        source: str = change.source
+        dest: str = change.dest
+        why: str = change.rule
+        del at, source, dest, why
+    plan(app, "2026-11-24T09:00:00-05:00")  # type: ignore[arg-type]
+    ahead.state = "closed"  # type: ignore[misc]
+    del revisit_at, state
+    return ahead.to_dict()
 
 
 def ask_before_sending(app: Application, at: datetime) -> bool:
