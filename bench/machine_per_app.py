@@ -20,7 +20,7 @@ from typing import Any
 import transitions
 
 from etiquette import Application, Policy
-from etiquette._machine import (
+from etiquette._engine.machine import (
     CONDITIONS,
     DEADLINES,
     GUARDS,
@@ -31,7 +31,7 @@ from etiquette._machine import (
     recipient,
     trigger_of,
 )
-from etiquette._model import ThankYouSent
+from etiquette._engine.model import ThankYouSent
 
 __all__ = ["decide"]
 

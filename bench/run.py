@@ -47,7 +47,7 @@ from machine_per_app import decide as machine_decide
 from workload import NOW, application, applications
 
 from etiquette import Application, next_action, next_actions
-from etiquette._policy import default_policy
+from etiquette._engine.spec import default_policy
 
 SEED = 2026
 CHUNK = 10_000

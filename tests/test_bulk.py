@@ -27,8 +27,8 @@ from etiquette import (
     next_actions,
 )
 from etiquette._bulk import LineError, _loads, run_jsonl, wants_progress
-from etiquette._decisions import json_line
-from etiquette._policy import policy_from_text
+from etiquette._engine.decisions import json_line
+from etiquette._engine.spec import policy_from_text
 
 from . import strategies as s
 

@@ -28,8 +28,8 @@ from etiquette._docs import (
     render_pages,
     write_pages,
 )
-from etiquette._machine import TRIGGERS
-from etiquette._policy import Policy
+from etiquette._engine.machine import TRIGGERS
+from etiquette._engine.policy import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "default.toml"

@@ -35,7 +35,7 @@ from etiquette import (
     record,
 )
 from etiquette._cli import main
-from etiquette._policy import policy_from_text
+from etiquette._engine.spec import policy_from_text
 
 SPEC = Path(__file__).resolve().parents[1] / "specs" / "default.toml"
 

@@ -33,7 +33,7 @@ from etiquette import (
     next_action,
 )
 from etiquette._cli import main
-from etiquette._policy import policy_from_text
+from etiquette._engine.spec import policy_from_text
 
 from . import strategies as s
 

@@ -33,7 +33,7 @@ from etiquette import (
     plan,
     record,
 )
-from etiquette._policy import policy_from_text
+from etiquette._engine.spec import policy_from_text
 
 from . import strategies as s
 from .test_api import acme, t

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 
 from etiquette import Policy
-from etiquette._policy import policy_from_text
-from etiquette._verify import render, verify
+from etiquette._engine.spec import policy_from_text
+from etiquette._proof.verify import render, verify
 from etiquette.referee import FLOORS, check_floors
 
 from . import strategies as s

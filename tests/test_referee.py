@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from etiquette import Application, InvalidApplication, load_policy, next_action
-from etiquette._demo import EMPLOYER, SAMPLE, play
-from etiquette._policy import policy_from_text
+from etiquette._cli.demo import EMPLOYER, SAMPLE, play
+from etiquette._engine.spec import policy_from_text
 from etiquette.referee import (
     FLOORS,
     INVARIANTS,

@@ -59,8 +59,8 @@ from etiquette import (
     next_action,
     record,
 )
-from etiquette._policy import policy_from_text
-from etiquette._time import calendar_for
+from etiquette._engine.spec import policy_from_text
+from etiquette._engine.times import calendar_for
 from etiquette.referee import audit, boundaries, closing_deadline, silent_close_bound
 
 from . import strategies as s

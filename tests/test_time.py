@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from etiquette import InvalidApplication
-from etiquette._time import Chain, Duration, calendar_for, chain, parse_instant
+from etiquette._engine.times import Chain, Duration, calendar_for, chain, parse_instant
 
 from . import strategies as s
 

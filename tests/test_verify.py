@@ -18,8 +18,8 @@ import pytest
 
 from etiquette import Policy, load_policy, next_action
 from etiquette._cli import main
-from etiquette._policy import policy_from_text
-from etiquette._verify import DEFAULT_DEPTH, Progress, Report, progress_bar, render, verify
+from etiquette._engine.spec import policy_from_text
+from etiquette._proof.verify import DEFAULT_DEPTH, Progress, Report, progress_bar, render, verify
 from etiquette.referee import audit, check_floors
 
 from . import strategies as s

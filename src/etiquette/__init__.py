@@ -17,15 +17,16 @@ etiquette; :func:`next_action` says what to do next, from when, until when, and 
 """
 
 from ._bulk import next_actions
-from ._decisions import Blocked, Decision, Verdict, check, next_action, record
-from ._errors import (
+from ._engine.decisions import Blocked, Decision, Verdict, check, next_action, record
+from ._engine.errors import (
     EtiquetteError,
     EtiquetteViolation,
     InvalidApplication,
     InvalidEvent,
     SpecError,
+    Violation,
 )
-from ._model import (
+from ._engine.model import (
     Application,
     Event,
     Interview,
@@ -37,11 +38,11 @@ from ._model import (
     ReplyReceived,
     StatusInquirySent,
     ThankYouSent,
-    Violation,
     Withdrawn,
 )
-from ._plan import Change, Plan, Window, plan
-from ._policy import Policy, Rule, load_policy
+from ._engine.plan import Change, Plan, Window, plan
+from ._engine.policy import Policy, Rule
+from ._engine.spec import load_policy
 
 __version__ = "0.1.0"
 

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from ._decisions import Decision, as_of, decide_at, json_line
-from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
-from ._model import Application
-from ._policy import Policy, default_policy
+from ._engine.decisions import Decision, as_of, decide_at, json_line
+from ._engine.errors import EtiquetteError, InvalidApplication, InvalidEvent
+from ._engine.model import Application
+from ._engine.policy import Policy
+from ._engine.spec import default_policy
 
 __all__ = ["next_actions", "run_jsonl"]
 

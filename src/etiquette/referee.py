@@ -4,7 +4,7 @@
 invariants P1-P7 of the contract (with the policy's own numbers) or one of the absolute floors
 below (whatever the policy says). It is written apart from the engine: it reads the events and
 the policy's numbers (:attr:`etiquette.Policy.numbers`) and does its own bookkeeping, with
-nothing but date arithmetic shared (:class:`etiquette._time.Calendar`: business days,
+nothing but date arithmetic shared (:class:`etiquette._engine.times.Calendar`: business days,
 local times). It never consults the policy's states, transitions or guards, so a test that
 compares the engine with the referee is not a tautology; trackers can audit their own logs
 with it too.
@@ -69,7 +69,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._model import (
+from ._engine.model import (
     Application,
     Event,
     Interview,
@@ -83,10 +83,10 @@ from ._model import (
     ThankYouSent,
     Withdrawn,
 )
-from ._time import Calendar, Duration, calendar_for, require_aware
+from ._engine.times import Calendar, Duration, calendar_for, require_aware
 
 if TYPE_CHECKING:
-    from ._policy import Numbers, Policy
+    from ._engine.policy import Numbers, Policy
 
 __all__ = [
     "FLOORS",
@@ -828,7 +828,7 @@ class Ledger:
 def _policy(policy: Policy | None) -> Policy:
     if policy is not None:
         return policy
-    from ._policy import default_policy
+    from ._engine.spec import default_policy
 
     return default_policy()
 

@@ -23,7 +23,7 @@ import pendulum
 if TYPE_CHECKING:
     import holidays
 
-from ._errors import InvalidApplication
+from .errors import InvalidApplication
 
 __all__ = [
     "Calendar",

@@ -59,8 +59,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import transitions
 
-from ._errors import InvalidEvent
-from ._model import (
+from .errors import InvalidEvent, Violation
+from .model import (
     Application,
     Event,
     Interview,
@@ -69,13 +69,12 @@ from ._model import (
     ReplyReceived,
     StatusInquirySent,
     ThankYouSent,
-    Violation,
 )
-from ._time import Calendar, calendar_for, quoted
+from .policy import STATES, Numbers, Policy
+from .times import Calendar, calendar_for, quoted
 
 if TYPE_CHECKING:
-    from ._errors import SpecError
-    from ._policy import Numbers, Policy
+    from .errors import SpecError
 
 __all__ = [
     "CONDITIONS",
@@ -90,16 +89,6 @@ __all__ = [
 ]
 
 #: The states the engine knows, in their natural order.
-STATES = (
-    "scheduled",
-    "interviewed",
-    "thanked",
-    "awaiting",
-    "inquired",
-    "offered",
-    "rejected",
-    "closed",
-)
 
 #: Trigger name -> kind.
 TRIGGERS: dict[str, str] = {

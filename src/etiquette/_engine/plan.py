@@ -24,11 +24,12 @@ from typing import Any
 
 import attrs
 
-from ._decisions import _inquiry_rule, _instant, as_of, decide
-from ._machine import GUARD_WINDOWS, TIMED_RULES, Context, ahead, replay, route, through
-from ._model import Application
-from ._policy import Policy, default_policy
-from ._time import _zone
+from .decisions import _inquiry_rule, _instant, as_of, decide
+from .machine import GUARD_WINDOWS, TIMED_RULES, Context, ahead, replay, route, through
+from .model import Application
+from .policy import Policy
+from .spec import default_policy
+from .times import _zone
 
 __all__ = ["Change", "Plan", "Window", "plan"]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._model import Violation
+import attrs
 
 __all__ = [
     "EtiquetteError",
@@ -14,7 +14,28 @@ __all__ = [
     "InvalidApplication",
     "InvalidEvent",
     "SpecError",
+    "Violation",
 ]
+
+
+@attrs.frozen
+class Violation:
+    """A rule that an action breaks, why, and from when it would be allowed (``None``: never)."""
+
+    rule: str
+    message: str
+    allowed_from: datetime | None = None
+
+    def to_dict(self, tz: Any = None) -> dict[str, Any]:
+        """The wire form ``{"rule", "message", "allowed_from"}``."""
+        when = self.allowed_from
+        if when is not None and tz is not None:
+            when = when.astimezone(tz)
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "allowed_from": None if when is None else when.isoformat(),
+        }
 
 
 class EtiquetteError(Exception):

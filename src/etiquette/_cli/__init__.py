@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from ._decisions import Decision, Verdict, check, next_action
-from ._errors import EtiquetteError, InvalidApplication, InvalidEvent
-from ._model import Application, Event, load_json
-from ._policy import Policy, load_policy
-from ._time import Calendar, calendar_for, parse_instant
+from .._engine.decisions import Decision, Verdict, check, next_action
+from .._engine.errors import EtiquetteError, InvalidApplication, InvalidEvent
+from .._engine.model import Application, Event, load_json
+from .._engine.policy import Policy
+from .._engine.spec import load_policy
+from .._engine.times import Calendar, calendar_for, parse_instant
 
 __all__ = ["main"]
 
@@ -171,7 +172,7 @@ def _next(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _next_jsonl(file: str, out: TextIO, now: datetime, policy: Policy | None) -> int:
-    from ._bulk import run_jsonl, size_of, wants_progress
+    from .._bulk import run_jsonl, size_of, wants_progress
 
     bar = sys.stderr if wants_progress() else None
     if file == "-":
@@ -204,7 +205,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _docs(args: argparse.Namespace, out: TextIO) -> int:
-    from ._docs import generate
+    from .._docs import generate
 
     target = Path(args.out)
     scenarios = None if args.scenarios is None else Path(args.scenarios)
@@ -222,7 +223,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
-    from ._verify import DEFAULT_DEPTH, progress_bar, render, verify
+    from .._proof.verify import DEFAULT_DEPTH, progress_bar, render, verify
 
     policy = load_policy(args.spec)
     bar = progress_bar(sys.stderr)
@@ -235,7 +236,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from ._demo import SAMPLE, play
+    from .demo import SAMPLE, play
 
     policy = _policy(args)
     cal = calendar_for(SAMPLE.timezone, SAMPLE.country)

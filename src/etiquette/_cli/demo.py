@@ -11,8 +11,8 @@ from datetime import datetime
 
 import attrs
 
-from ._decisions import Decision, next_action, record
-from ._model import (
+from .._engine.decisions import Decision, next_action, record
+from .._engine.model import (
     Application,
     Event,
     Interview,
@@ -22,8 +22,8 @@ from ._model import (
     StatusInquirySent,
     ThankYouSent,
 )
-from ._policy import Policy
-from ._time import parse_date, parse_instant
+from .._engine.policy import Policy
+from .._engine.times import parse_date, parse_instant
 
 __all__ = ["SAMPLE", "play"]
 

@@ -29,9 +29,9 @@ from typing import Any
 
 import attrs
 
-from ._decisions import Decision, Verdict, check, next_action
-from ._errors import InvalidApplication, InvalidEvent, SpecError
-from ._machine import (
+from .._engine.decisions import Decision, Verdict, check, next_action
+from .._engine.errors import InvalidApplication, InvalidEvent, SpecError
+from .._engine.machine import (
     CONDITIONS,
     GUARDS,
     TRIGGERS,
@@ -40,7 +40,7 @@ from ._machine import (
     next_deadline,
     replay,
 )
-from ._model import (
+from .._engine.model import (
     Application,
     Event,
     Interview,
@@ -54,9 +54,10 @@ from ._model import (
     ThankYouSent,
     Withdrawn,
 )
-from ._policy import Numbers, Policy, load_policy
-from ._time import Calendar, Duration, calendar_for, parse_instant
-from .referee import FLOORS, check_floors
+from .._engine.policy import Numbers, Policy
+from .._engine.spec import load_policy
+from .._engine.times import Calendar, Duration, calendar_for, parse_instant
+from ..referee import FLOORS, check_floors
 
 __all__ = [
     "GENERATED_MARK",

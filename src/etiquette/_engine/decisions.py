@@ -1,6 +1,6 @@
 """What to do next: ``next_action``, ``check`` and ``record``, and their results.
 
-These read the state machine of :mod:`etiquette._machine`; they never read the clock.
+These read the state machine of :mod:`etiquette._engine.machine`; they never read the clock.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from ._errors import EtiquetteViolation, InvalidApplication, InvalidEvent
-from ._machine import (
+from .errors import EtiquetteViolation, InvalidApplication, InvalidEvent, Violation
+from .machine import (
     COORDINATOR,
     IMPOSSIBLE_RULES,
     Context,
@@ -29,18 +29,18 @@ from ._machine import (
     replay,
     within,
 )
-from ._model import (
+from .model import (
     EVENT_TYPES,
     Application,
     Event,
     RejectionReplySent,
     StatusInquirySent,
     ThankYouSent,
-    Violation,
     event_from_dict,
 )
-from ._policy import Policy, default_policy
-from ._time import _zone, calendar_for, fixed_offset, format_instant, quoted, require_aware
+from .policy import Policy
+from .spec import default_policy
+from .times import _zone, calendar_for, fixed_offset, format_instant, quoted, require_aware
 
 __all__ = [
     "ACTIONS",

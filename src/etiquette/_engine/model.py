@@ -15,8 +15,8 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from ._errors import InvalidApplication
-from ._time import (
+from .errors import InvalidApplication
+from .times import (
     MAX_YEAR,
     MIN_YEAR,
     _kind,
@@ -43,7 +43,6 @@ __all__ = [
     "ReplyReceived",
     "StatusInquirySent",
     "ThankYouSent",
-    "Violation",
     "Withdrawn",
     "event_from_dict",
 ]
@@ -277,26 +276,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Withdrawn,
     )
 }
-
-
-@attrs.frozen
-class Violation:
-    """A rule that an action breaks, why, and from when it would be allowed (``None``: never)."""
-
-    rule: str
-    message: str
-    allowed_from: datetime | None = None
-
-    def to_dict(self, tz: Any = None) -> dict[str, Any]:
-        """The wire form ``{"rule", "message", "allowed_from"}``."""
-        when = self.allowed_from
-        if when is not None and tz is not None:
-            when = when.astimezone(tz)
-        return {
-            "rule": self.rule,
-            "message": self.message,
-            "allowed_from": None if when is None else format_instant(when),
-        }
 
 
 # --- wire format -------------------------------------------------------------------------------

@@ -1,27 +1,37 @@
-"""Policy specs: reading, checking and compiling them.
+"""Policy specs as data: the states, the rules with their numbers, and the checked values.
 
 A policy spec is a TOML document (``specs/default.toml`` is the default) holding the states, the
 transitions with their guards, every number, and each rule's id, statement, rationale and
-sources. :func:`load_policy` checks all of it and refuses a bad spec with :class:`SpecError`
-naming the file, the key path and why; a good one is compiled once into a :class:`Policy`.
+sources. :func:`read_spec` checks all of it but the transitions (which :mod:`.machine` checks
+as it compiles them) and refuses a bad spec with :class:`SpecError` naming the file, the key
+path and why; :mod:`.spec` puts the two together into a :class:`Policy`.
 """
 
 from __future__ import annotations
 
-import pkgutil
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import time
-from pathlib import Path
 from typing import Any
 
 import attrs
 import transitions
 
-from ._errors import SpecError
-from ._time import Chain, Duration, chain, quoted
+from .errors import SpecError
+from .times import Chain, Duration, chain, quoted
 
-__all__ = ["Policy", "Rule", "load_policy", "policy_from_text"]
+__all__ = ["STATES", "Numbers", "Policy", "Rule", "SpecParts", "read_spec"]
+
+#: The engine's states: a spec describes each of them (meaning, final, silence rule).
+STATES = (
+    "scheduled",
+    "interviewed",
+    "thanked",
+    "awaiting",
+    "inquired",
+    "offered",
+    "rejected",
+    "closed",
+)
 
 #: What each rule carries besides its texts: parameter name -> kind.
 RULE_PARAMS: dict[str, dict[str, str]] = {
@@ -92,7 +102,7 @@ class Policy:
     rules: Mapping[str, Rule]
     numbers: Numbers
     machine: transitions.Machine = attrs.field(repr=False)
-    table: Any = attrs.field(repr=False)  # _machine.Table
+    table: Any = attrs.field(repr=False)  # machine.Table
     spec: Mapping[str, Any] = attrs.field(repr=False)
     #: The names of the final states.
     final_states: tuple[str, ...] = attrs.field(init=False, repr=False)
@@ -102,51 +112,22 @@ class Policy:
         return tuple(s for s, d in self.states.items() if d.get("final", False))
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
-    """Load and check a policy spec; ``None`` is the packaged default spec.
+@attrs.frozen
+class SpecParts:
+    """A spec's data, checked: all a :class:`Policy` holds but its compiled machine."""
 
-    Raises :class:`SpecError` naming the file, the key path and why, for a bad spec.
-    """
-    if path is None:
-        text = _default_spec_text()
-        return policy_from_text(text, "default.toml")
-    where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(where, "", f"cannot read the spec: {exc}") from None
-    return policy_from_text(text, where)
+    name: str
+    initial: str
+    states: Mapping[str, Mapping[str, Any]]
+    rules: Mapping[str, Rule]
+    numbers: Numbers
+    #: the ``[[transitions]]`` tables, as written (the machine checks and compiles them)
+    transitions: list[Any]
+    fail: Callable[[str, str], SpecError]
 
 
-def _default_spec_text() -> str:
-    # (pkgutil reads a package's data as importlib.resources does, for a tenth of its import)
-    packaged = pkgutil.get_data("etiquette", "_specs/default.toml")
-    if packaged is None:  # (only from a loader that cannot read a package's data)
-        raise SpecError("default.toml", "", "cannot read the packaged default spec")
-    return packaged.decode("utf-8")
-
-
-_DEFAULT: list[Policy] = []
-
-
-def default_policy() -> Policy:
-    """The packaged default policy, compiled once."""
-    if not _DEFAULT:
-        _DEFAULT.append(load_policy())
-    return _DEFAULT[0]
-
-
-def policy_from_text(text: str, where: str = "<spec>") -> Policy:
-    """Check and compile a spec given as TOML text; ``where`` names it in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(where, "", f"not valid TOML: {exc}") from None
-    return _compile(data, where)
-
-
-def _compile(data: dict[str, Any], where: str) -> Policy:
-    from ._machine import STATES, compile_machine
+def read_spec(data: dict[str, Any], where: str) -> SpecParts:
+    """Check everything of a parsed spec but its transitions; ``where`` names it in errors."""
 
     def fail(path: str, why: str) -> SpecError:
         return SpecError(where, path, why)
@@ -188,17 +169,8 @@ def _compile(data: dict[str, Any], where: str) -> Policy:
     raw = data.get("transitions")
     if not isinstance(raw, list) or not raw:
         raise fail("transitions", "expected a non-empty array of tables [[transitions]]")
-    machine, table = compile_machine(raw, states, initial, fail)
-    return Policy(
-        name=name,
-        source=where,
-        initial=initial,
-        states={k: dict(v) for k, v in states.items()},
-        rules=rules,
-        numbers=numbers,
-        machine=machine,
-        table=table,
-        spec=data,
+    return SpecParts(
+        name, initial, {k: dict(v) for k, v in states.items()}, rules, numbers, raw, fail
     )
 
 

@@ -42,9 +42,9 @@ from typing import TextIO
 
 import attrs
 
-from ._decisions import check, next_action, record
-from ._errors import EtiquetteViolation, InvalidApplication, InvalidEvent
-from ._model import (
+from .._engine.decisions import check, next_action, record
+from .._engine.errors import EtiquetteViolation, InvalidApplication, InvalidEvent
+from .._engine.model import (
     Application,
     Event,
     Interview,
@@ -58,9 +58,9 @@ from ._model import (
     ThankYouSent,
     Withdrawn,
 )
-from ._policy import Policy
-from ._time import calendar_for
-from .referee import FLOORS, INVARIANTS, Finding, Ledger, check_floors
+from .._engine.policy import Policy
+from .._engine.times import calendar_for
+from ..referee import FLOORS, INVARIANTS, Finding, Ledger, check_floors
 
 __all__ = [
     "DEFAULT_DEPTH",
