@@ -16,11 +16,18 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from ._engine.decisions import Decision, as_of, decide_at, json_line
-from ._engine.errors import EtiquetteError, InvalidApplication, InvalidEvent
-from ._engine.model import Application
-from ._engine.policy import Policy
-from ._engine.spec import default_policy
+from ._engine import (
+    Application,
+    Decision,
+    EtiquetteError,
+    InvalidApplication,
+    InvalidEvent,
+    Policy,
+    as_of,
+    decide_at,
+    default_policy,
+    json_line,
+)
 
 __all__ = ["next_actions", "run_jsonl"]
 
@@ -47,15 +54,9 @@ def _decisions(apps: Iterable[Application], now: datetime, policy: Policy) -> It
         try:
             yield decide_at(app, now, policy)
         except InvalidEvent as exc:
-            raise InvalidEvent(_at(f"[{i}]", exc.path), exc.why) from None
+            raise exc.within(f"[{i}]") from None
         except InvalidApplication as exc:
-            raise InvalidApplication(_at(f"[{i}]", exc.path), exc.why) from None
-
-
-def _at(prefix: str, path: str) -> str:
-    if not path:
-        return prefix
-    return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
+            raise exc.within(f"[{i}]") from None
 
 
 class LineError(EtiquetteError):

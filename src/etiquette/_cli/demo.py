@@ -1,4 +1,4 @@
-"""The built-in demo: one sample application played through its whole life.
+"""``etiquette demo``: one sample application played through its whole life.
 
 The candidate follows every decision at its suggested instant; the employer's events are
 scripted. Nothing is read from disk or the network.
@@ -6,26 +6,40 @@ scripted. Nothing is read from disk or the network.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any, TextIO
 
 import attrs
 
-from .._engine.decisions import Decision, next_action, record
-from .._engine.model import (
+from .._engine import (
     Application,
+    Decision,
     Event,
     Interview,
+    Policy,
     RejectionReceived,
     RejectionReplySent,
     ReplyReceived,
     StatusInquirySent,
     ThankYouSent,
+    calendar_for,
+    next_action,
+    parse_date,
+    parse_instant,
+    record,
 )
-from .._engine.policy import Policy
-from .._engine.times import parse_date, parse_instant
+from .common import EXIT_OK, local, policy_of, policy_option
 
-__all__ = ["SAMPLE", "play"]
+__all__ = ["SAMPLE", "add", "play"]
+
+
+def add(sub: Any) -> None:
+    """The ``demo`` sub-command."""
+    demo = sub.add_parser("demo", help="play a built-in sample application through its whole life")
+    policy_option(demo)
+    demo.set_defaults(run=_demo)
 
 
 def _t(text: str) -> datetime:
@@ -115,3 +129,48 @@ def _act(decision: Decision, when: datetime) -> list[Event]:
     if decision.action == "reply_to_rejection":
         return [RejectionReplySent(at=when)]
     raise AssertionError(f"the demo does not act on {decision.action}")  # pragma: no cover
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    policy = policy_of(args)
+    cal = calendar_for(SAMPLE.timezone, SAMPLE.country)
+    out.write(
+        f"{SAMPLE.company} — {SAMPLE.role} ({SAMPLE.id}), {SAMPLE.timezone}, {SAMPLE.country}\n"
+        f"Interview {local(cal, SAMPLE.events[0].at)} with Ana Ruiz and Bo Chen; "
+        "decision expected by Fri 2026-12-04.\n\n"
+    )
+    rows: list[tuple[str, str, str, str]] = []
+    for step in play(policy):
+        d = step.decision
+        what = d.action + (f" → {', '.join(d.to)}" if d.to else "")
+        if d.action == "wait" and d.not_before is not None:
+            what += f" until {local(cal, d.not_before)}"
+        rows.append((local(cal, d.as_of), d.state, what, d.rule))
+        for event in step.done:
+            rows.append((local(cal, event.at), "", f"  ↳ {_describe(event)}", ""))
+    # the lines of what happened have no rule: they may run past the decision column
+    widths = [max(len(r[i]) for r in rows if r[3] or i < 2) for i in range(3)]
+    header = ("when", "state", "decision", "rule")
+    for row in (header, *rows):
+        cells = [f"{cell:<{width}}" for cell, width in zip(row[:3], widths, strict=True)]
+        out.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+    return EXIT_OK
+
+
+def _describe(event: Event) -> str:
+    words = {
+        "thank_you_sent": "thank-you sent",
+        "status_inquiry_sent": "status inquiry sent",
+        "reply_received": "employer replied: still deciding",
+        "rejection_received": "employer sent a rejection",
+        "rejection_reply_sent": "gracious reply sent",
+        "offer_received": "employer made an offer",
+    }
+    text = words.get(event.type, event.type.replace("_", " "))
+    to = getattr(event, "to", None)
+    if to:
+        text += f" to {to}"
+    expected = getattr(event, "decision_expected_by", None)
+    if expected is not None:
+        text += f", decision expected by {expected:%a %Y-%m-%d}"
+    return text

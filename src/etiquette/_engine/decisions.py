@@ -27,7 +27,6 @@ from .machine import (
     next_deadline,
     ordered,
     replay,
-    within,
 )
 from .model import (
     EVENT_TYPES,
@@ -748,7 +747,7 @@ def _violations(
         try:
             out[index] = apply(ctx, policy, item)
         except InvalidEvent as exc:
-            error = within(exc, "event" if index == new_index else f"events[{index}]")
+            error = exc.within("event" if index == new_index else f"events[{index}]")
             if index == new_index or new_index >= len(app.events):
                 raise error from None
             raise InvalidEvent(

@@ -15,7 +15,20 @@ __all__ = [
     "InvalidEvent",
     "SpecError",
     "Violation",
+    "field_path",
 ]
+
+
+def field_path(outer: str, inner: str) -> str:
+    """The path ``inner`` inside ``outer``: ``events[2]`` and ``at`` make ``events[2].at``,
+    ``[0]`` and ``events[1]`` make ``[0].events[1]``, ``line 3`` is not this (either may be
+    empty). The one place error paths are joined; paths are built only when an error names one.
+    """
+    if not inner:
+        return outer
+    if not outer:
+        return inner
+    return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
 
 
 @attrs.frozen
@@ -68,6 +81,10 @@ class InvalidApplication(EtiquetteError, ValueError):
         self.why = why
         super().__init__(f"{path}: {why}" if path else why)
 
+    def within(self, outer: str) -> InvalidApplication:
+        """The same error, its path placed inside ``outer`` (:func:`field_path`)."""
+        return InvalidApplication(field_path(outer, self.path), self.why)
+
 
 class InvalidEvent(EtiquetteError):
     """An event that cannot happen where it stands in the history.
@@ -80,6 +97,10 @@ class InvalidEvent(EtiquetteError):
         self.path = path
         self.why = why
         super().__init__(f"{path}: {why}" if path else why)
+
+    def within(self, outer: str) -> InvalidEvent:
+        """The same error, its path placed inside ``outer`` (:func:`field_path`)."""
+        return InvalidEvent(field_path(outer, self.path), self.why)
 
 
 class EtiquetteViolation(EtiquetteError):

@@ -808,18 +808,9 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
         try:
             apply(ctx, policy, event, False)  # (not judged)
         except InvalidEvent as exc:
-            raise within(exc, f"events[{ordered(app)[position][0]}]") from None
+            raise exc.within(f"events[{ordered(app)[position][0]}]") from None
     advance(ctx, policy, until)
     return ctx
-
-
-def within(error: InvalidEvent, path: str) -> InvalidEvent:
-    """The error of :func:`apply`, whose path is relative to the event, for the event at ``path``.
-
-    (Paths are built only when an error names one: formatting ``events[i]`` for every event
-    would cost the replay as much as a deadline.)
-    """
-    return InvalidEvent(f"{path}.{error.path}" if error.path else path, error.why)
 
 
 def advance(ctx: Context, policy: Policy, until: datetime) -> None:
@@ -1056,7 +1047,7 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
 
     With ``judged`` false the guards are not asked and nothing is returned (the replay passes
     it by position, once per event: a keyword costs the call more). An event that cannot
-    happen raises :class:`InvalidEvent` with a path relative to the event (:func:`within`
+    happen raises :class:`InvalidEvent` with a path relative to the event (``InvalidEvent.within``
     places it).
     """
     at = event._at_utc

@@ -353,14 +353,7 @@ def event_from_dict(data: object, path: str = "event") -> Event:
     try:
         return _event(data)
     except InvalidApplication as exc:
-        raise InvalidApplication(_within(path, exc.path), exc.why) from None
-
-
-def _within(path: str, inner: str) -> str:
-    """The path ``inner`` inside ``path`` (paths are only built when an error names one)."""
-    if not inner:
-        return path
-    return f"{path}.{inner}" if path else inner
+        raise exc.within(path) from None
 
 
 def _event(data: object) -> Event:
@@ -514,7 +507,7 @@ class Application:
         try:
             return _application(cls, data)
         except InvalidApplication as exc:
-            raise InvalidApplication(_within(path, exc.path), exc.why) from None
+            raise exc.within(path) from None
 
     def to_dict(self) -> dict[str, Any]:
         """Write the application in the wire format."""
@@ -567,7 +560,7 @@ def _application(cls: type[Application], data: object) -> Application:
         try:
             events.append(_event(item))
         except InvalidApplication as exc:
-            raise InvalidApplication(_within(f"events[{i}]", exc.path), exc.why) from None
+            raise exc.within(f"events[{i}]") from None
     if cls is not Application:  # a subclass: its own constructor, with its own fields and checks
         return cls(
             id=ident,
