@@ -17,32 +17,39 @@ etiquette; :func:`next_action` says what to do next, from when, until when, and 
 """
 
 from ._bulk import next_actions
-from ._engine.decisions import Blocked, Decision, Verdict, check, next_action, record
-from ._engine.errors import (
+from ._engine import (
+    Application,
+    Blocked,
+    Change,
+    Decision,
     EtiquetteError,
     EtiquetteViolation,
-    InvalidApplication,
-    InvalidEvent,
-    SpecError,
-    Violation,
-)
-from ._engine.model import (
-    Application,
     Event,
     Interview,
+    InvalidApplication,
+    InvalidEvent,
     OfferAccepted,
     OfferDeclined,
     OfferReceived,
+    Plan,
+    Policy,
     RejectionReceived,
     RejectionReplySent,
     ReplyReceived,
+    Rule,
+    SpecError,
     StatusInquirySent,
     ThankYouSent,
+    Verdict,
+    Violation,
+    Window,
     Withdrawn,
+    check,
+    load_policy,
+    next_action,
+    plan,
+    record,
 )
-from ._engine.plan import Change, Plan, Window, plan
-from ._engine.policy import Policy, Rule
-from ._engine.spec import load_policy
 
 __version__ = "0.1.0"
 

@@ -4,7 +4,7 @@
 invariants P1-P7 of the contract (with the policy's own numbers) or one of the absolute floors
 below (whatever the policy says). It is written apart from the engine: it reads the events and
 the policy's numbers (:attr:`etiquette.Policy.numbers`) and does its own bookkeeping, with
-nothing but date arithmetic shared (:class:`etiquette._engine.times.Calendar`: business days,
+nothing but date arithmetic shared (``Calendar`` of the engine: business days,
 local times). It never consults the policy's states, transitions or guards, so a test that
 compares the engine with the referee is not a tautology; trackers can audit their own logs
 with it too.
@@ -69,8 +69,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._engine.model import (
+from ._engine import (
     Application,
+    Calendar,
+    Duration,
     Event,
     Interview,
     OfferAccepted,
@@ -82,11 +84,13 @@ from ._engine.model import (
     StatusInquirySent,
     ThankYouSent,
     Withdrawn,
+    calendar_for,
+    default_policy,
+    require_aware,
 )
-from ._engine.times import Calendar, Duration, calendar_for, require_aware
 
 if TYPE_CHECKING:
-    from ._engine.policy import Numbers, Policy
+    from ._engine import Numbers, Policy
 
 __all__ = [
     "FLOORS",
@@ -828,8 +832,6 @@ class Ledger:
 def _policy(policy: Policy | None) -> Policy:
     if policy is not None:
         return policy
-    from ._engine.spec import default_policy
-
     return default_policy()
 
 

@@ -29,34 +29,41 @@ from typing import Any
 
 import attrs
 
-from .._engine.decisions import Decision, Verdict, check, next_action
-from .._engine.errors import InvalidApplication, InvalidEvent, SpecError
-from .._engine.machine import (
+from .._engine import (
     CONDITIONS,
     GUARDS,
     TRIGGERS,
-    Context,
-    Transition,
-    next_deadline,
-    replay,
-)
-from .._engine.model import (
     Application,
+    Calendar,
+    Context,
+    Decision,
+    Duration,
     Event,
     Interview,
+    InvalidApplication,
+    InvalidEvent,
+    Numbers,
     OfferAccepted,
     OfferDeclined,
     OfferReceived,
+    Policy,
     RejectionReceived,
     RejectionReplySent,
     ReplyReceived,
+    SpecError,
     StatusInquirySent,
     ThankYouSent,
+    Transition,
+    Verdict,
     Withdrawn,
+    calendar_for,
+    check,
+    load_policy,
+    next_action,
+    next_deadline,
+    parse_instant,
+    replay,
 )
-from .._engine.policy import Numbers, Policy
-from .._engine.spec import load_policy
-from .._engine.times import Calendar, Duration, calendar_for, parse_instant
 from ..referee import FLOORS, check_floors
 
 __all__ = [

@@ -42,24 +42,28 @@ from typing import TextIO
 
 import attrs
 
-from .._engine.decisions import check, next_action, record
-from .._engine.errors import EtiquetteViolation, InvalidApplication, InvalidEvent
-from .._engine.model import (
+from .._engine import (
     Application,
+    EtiquetteViolation,
     Event,
     Interview,
+    InvalidApplication,
+    InvalidEvent,
     OfferAccepted,
     OfferDeclined,
     OfferReceived,
+    Policy,
     RejectionReceived,
     RejectionReplySent,
     ReplyReceived,
     StatusInquirySent,
     ThankYouSent,
     Withdrawn,
+    calendar_for,
+    check,
+    next_action,
+    record,
 )
-from .._engine.policy import Policy
-from .._engine.times import calendar_for
 from ..referee import FLOORS, INVARIANTS, Finding, Ledger, check_floors
 
 __all__ = [
