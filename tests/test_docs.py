@@ -21,11 +21,11 @@ from etiquette import SpecError, load_policy, next_action
 from etiquette._cli import _parser, main
 from etiquette._docs import (
     GENERATED_MARK,
-    _timeline,
     check_pages,
     load_scenario,
     load_scenarios,
     render_pages,
+    timeline,
     write_pages,
 )
 from etiquette._engine.machine import TRIGGERS
@@ -440,7 +440,7 @@ def test_every_timeline_row_is_the_engines_decision_at_its_instant(default: Poli
     assert scenarios, "no worked scenarios in specs/scenarios"
     for scenario in scenarios:
         policy = scenario.policy or default
-        rows = _timeline(scenario.application, policy, scenario.queries)
+        rows = timeline(scenario.application, policy, scenario.queries)
         instants = [row.at for row in rows]
         assert instants == sorted(set(instants)), scenario.name
         for event in scenario.application.events:
