@@ -13,11 +13,9 @@ scenario's first rule. Each scenario is also replayed with its instants as zonei
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,51 +29,23 @@ from etiquette import (
     Interview,
     OfferReceived,
     Policy,
+    SpecError,
     check,
     load_policy,
     next_action,
 )
+from etiquette._docs import Check, Query, Scenario, load_scenario, load_scenarios
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "specs" / "scenarios"
 
-#: TOML has no null: this string stands for the wire format's null in an expectation.
-NULL = "null"
-
-SCENARIO_KEYS = {"title", "about", "rules", "policy", "application", "queries", "checks"}
-QUERY_KEYS = {"now", "note", "expect", "proves", "xfail"}
-CHECK_KEYS = {"at", "action", "to", "note", "expect", "proves", "xfail"}
+#: The instants of a decision (an expectation gives each as an offset date-time, or null).
 DECISION_INSTANTS = {"as_of", "not_before", "due_by", "suggested_at", "revisit_at"}
-DECISION_KEYS = DECISION_INSTANTS | {
-    "application",
-    "state",
-    "action",
-    "to",
-    "late",
-    "rule",
-    "reason",
-    "optional",
-    "blocked",
-    "outcome",
-}
-VERDICT_KEYS = {"allowed", "rules", "rules_include", "allowed_from"}
+
+DEFAULT = load_policy()
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """One scenario file, read."""
-
-    name: str
-    data: Mapping[str, Any]
-
-    @property
-    def rules(self) -> list[str]:
-        return list(self.data.get("rules", []))
-
-    def application(self) -> Application:
-        return Application.from_dict(_wire(self.data["application"]))
-
-    def policy(self) -> Policy:
-        return _policy(self.data.get("policy"))
+def policy_of(scenario: Scenario) -> Policy:
+    return scenario.policy or DEFAULT
 
 
 @dataclass(frozen=True)
@@ -85,13 +55,13 @@ class Case:
     scenario: Scenario
     kind: str
     number: int
-    data: Mapping[str, Any]
+    entry: Query | Check
 
     @property
     def proves(self) -> str:
-        expect = self.data.get("expect", {})
-        if "proves" in self.data:
-            return str(self.data["proves"])
+        expect = self.entry.expect
+        if self.entry.proves is not None:
+            return self.entry.proves
         if self.kind == "q" and "rule" in expect:
             return str(expect["rule"])
         for key in ("rules", "rules_include"):
@@ -104,44 +74,15 @@ class Case:
         return f"{self.proves}::{self.scenario.name}::{self.kind}{self.number}"
 
 
-@cache
-def _policy(relative: str | None) -> Policy:
-    return load_policy(None if relative is None else SCENARIOS / relative)
-
-
-def _wire(value: Any) -> Any:
-    """TOML values -> the JSON wire format: dates and date-times become RFC 3339 text.
-
-    A TOML local date-time (no offset) becomes text without an offset, which the engine refuses,
-    as it refuses such text in JSON.
-    """
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wire(v) for v in value]
-    return value
-
-
-def _load() -> list[Scenario]:
-    found = []
-    for path in sorted(SCENARIOS.glob("*.toml")):
-        with path.open("rb") as f:
-            found.append(Scenario(path.stem, tomllib.load(f)))
-    return found
-
-
-ALL = _load()
+#: Every scenario, read by the one reader of scenario files (the docs generator's).
+ALL = load_scenarios(SCENARIOS)
 
 
 def _cases() -> Iterator[Case]:
     for scenario in ALL:
-        for i, query in enumerate(scenario.data.get("queries", []), 1):
+        for i, query in enumerate(scenario.queries, 1):
             yield Case(scenario, "q", i, query)
-        for i, item in enumerate(scenario.data.get("checks", []), 1):
+        for i, item in enumerate(scenario.checks, 1):
             yield Case(scenario, "c", i, item)
 
 
@@ -154,8 +95,8 @@ def _params(kind: str) -> list[Any]:
         if case.kind != kind:
             continue
         marks = []
-        if "xfail" in case.data:
-            marks.append(pytest.mark.xfail(strict=True, reason=str(case.data["xfail"])))
+        if case.entry.xfail is not None:
+            marks.append(pytest.mark.xfail(strict=True, reason=case.entry.xfail))
         out.append(pytest.param(case, id=case.id, marks=marks))
     return out
 
@@ -171,7 +112,7 @@ def _aware(value: object, where: str) -> datetime:
 
 def _same_instant(expected: object, actual: str | None, where: str) -> str | None:
     """A mismatch message, or None when ``actual`` (wire text or null) is ``expected``."""
-    if expected == NULL:
+    if expected is None:
         return None if actual is None else f"{where}: expected null, got {actual}"
     want = _aware(expected, where)
     if actual is None:
@@ -188,8 +129,6 @@ def _decision_mismatches(expect: Mapping[str, Any], got: Mapping[str, Any]) -> l
             problem = _same_instant(want, got[key], key)
         elif key == "blocked":
             problem = _blocked_mismatch(want, got[key])
-        elif key == "outcome" and want == NULL:
-            problem = None if got[key] is None else f"outcome: expected null, got {got[key]!r}"
         else:
             problem = None if got[key] == want else f"{key}: expected {want!r}, got {got[key]!r}"
         if problem:
@@ -239,53 +178,87 @@ def _verdict_mismatches(expect: Mapping[str, Any], got: Mapping[str, Any]) -> li
 # --- the tests --------------------------------------------------------------------------------
 
 
+def _query(case: Case) -> Query:
+    assert isinstance(case.entry, Query)
+    return case.entry
+
+
+def _check(case: Case) -> Check:
+    assert isinstance(case.entry, Check)
+    return case.entry
+
+
 @pytest.mark.parametrize("case", _params("q"))
 def test_query(case: Case) -> None:
     """next_action at ``now`` gives the decision the scenario documents."""
-    now = _aware(case.data["now"], f"{case.id}: now")
-    decision = next_action(case.scenario.application(), now, case.scenario.policy()).to_dict()
-    problems = _decision_mismatches(case.data["expect"], decision)
-    assert not problems, f"{case.data['note']}\n" + "\n".join(problems) + f"\ngot: {decision}"
+    query = _query(case)
+    now = _aware(query.now, f"{case.id}: now")
+    decision = next_action(case.scenario.application, now, policy_of(case.scenario)).to_dict()
+    problems = _decision_mismatches(query.expect, decision)
+    assert not problems, f"{query.note}\n" + "\n".join(problems) + f"\ngot: {decision}"
 
 
 @pytest.mark.parametrize("case", _params("c"))
 def test_check(case: Case) -> None:
     """check of one contact at ``at`` gives the verdict the scenario documents."""
-    at = _aware(case.data["at"], f"{case.id}: at")
+    item = _check(case)
+    at = _aware(item.at, f"{case.id}: at")
     verdict = check(
-        case.scenario.application(),
-        case.data["action"],
-        at,
-        case.scenario.policy(),
-        to=case.data.get("to"),
+        case.scenario.application, item.action, at, policy_of(case.scenario), to=item.to
     ).to_dict()
-    problems = _verdict_mismatches(case.data["expect"], verdict)
-    assert not problems, f"{case.data['note']}\n" + "\n".join(problems) + f"\ngot: {verdict}"
+    problems = _verdict_mismatches(item.expect, verdict)
+    assert not problems, f"{item.note}\n" + "\n".join(problems) + f"\ngot: {verdict}"
 
 
 @pytest.mark.parametrize("scenario", ALL, ids=[s.name for s in ALL])
 def test_scenario_is_well_formed(scenario: Scenario) -> None:
     """Every scenario reads well as a page: title, about, known rule ids, a note on each case."""
-    data = scenario.data
-    known = set(scenario.policy().rules)
-    assert set(data) <= SCENARIO_KEYS, f"unknown keys {sorted(set(data) - SCENARIO_KEYS)}"
-    assert str(data.get("title", "")).strip(), "a scenario needs a title"
-    assert str(data.get("about", "")).strip(), "a scenario needs an about paragraph"
+    known = set(policy_of(scenario).rules)
+    assert scenario.title != scenario.name, "a scenario needs a title"
+    assert scenario.about, "a scenario needs an about paragraph"
     assert scenario.rules, "a scenario names the rules it exercises"
     assert set(scenario.rules) <= known, f"unknown rule ids {set(scenario.rules) - known}"
-    assert data.get("queries"), "a scenario has at least one query"
+    assert scenario.queries, "a scenario has at least one query"
     cases = [c for c in CASES if c.scenario is scenario]
     for case in cases:
-        allowed_keys = QUERY_KEYS if case.kind == "q" else CHECK_KEYS
-        expect_keys = DECISION_KEYS if case.kind == "q" else VERDICT_KEYS
-        assert set(case.data) <= allowed_keys, f"{case.id}: unknown keys"
-        assert str(case.data.get("note", "")).strip(), f"{case.id}: a note says why"
-        assert case.data.get("expect"), f"{case.id}: nothing expected"
-        assert set(case.data["expect"]) <= expect_keys, f"{case.id}: unknown expect keys"
+        assert case.entry.note, f"{case.id}: a note says why"
+        assert case.entry.expect, f"{case.id}: nothing expected"
         assert case.proves in scenario.rules, f"{case.id}: proves a rule the scenario omits"
     proven = {c.proves for c in cases}
     assert set(scenario.rules) <= proven, f"rules never proven here: {set(scenario.rules) - proven}"
-    scenario.application()  # the application itself is valid wire format
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("colour", 'title = "t"\ncolour = "red"\n'),
+        ("queries[0].when", "[[queries]]\nwhen = 2026-11-23T10:00:00Z\n"),
+        (
+            "queries[0].expect.colour",
+            "[[queries]]\nnow = 2026-11-23T10:00:00Z\n[queries.expect]\ncolour = 1\n",
+        ),
+        (
+            "checks[0].expect.state",
+            "\n".join(
+                ("[[checks]]", "at = 2026-11-23T10:00:00Z", 'action = "send_thank_you"'),
+            )
+            + '\n[checks.expect]\nstate = "x"\n',
+        ),
+    ],
+)
+def test_the_reader_refuses_an_unknown_key_by_its_path(
+    tmp_path: Path, where: str, text: str
+) -> None:
+    app = (
+        '[application]\nid = "a"\n'
+        '[[application.events]]\ntype = "interview"\nat = 2026-11-23T10:00:00Z\n'
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text + app if not text.startswith("[[") else app + text, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_scenario(path)
+    assert (info.value.file, info.value.path) == ("bad.toml", where)
+    assert "unknown key" in info.value.why
 
 
 def _zoned(app: Application) -> Application:
@@ -311,27 +284,28 @@ def test_scenario_with_zoned_instants(scenario: Scenario) -> None:
     """The Python API takes any aware datetime: the scenario's instants given in the
     application's own zone (zoneinfo, not fixed offsets) lead to the same decisions and verdicts.
     """
-    app = _zoned(scenario.application())
+    app = _zoned(scenario.application)
     tz = ZoneInfo(app.timezone)
-    policy = scenario.policy()
+    policy = policy_of(scenario)
     problems = []
     for case in CASES:
-        if case.scenario is not scenario or "xfail" in case.data:
+        if case.scenario is not scenario or case.entry.xfail is not None:
             continue
         if case.kind == "q":
-            now = _aware(case.data["now"], case.id).astimezone(tz)
+            now = _aware(_query(case).now, case.id).astimezone(tz)
             got = next_action(app, now, policy).to_dict()
-            found = _decision_mismatches(case.data["expect"], got)
+            found = _decision_mismatches(case.entry.expect, got)
         else:
-            at = _aware(case.data["at"], case.id).astimezone(tz)
-            got = check(app, case.data["action"], at, policy, to=case.data.get("to")).to_dict()
-            found = _verdict_mismatches(case.data["expect"], got)
+            item = _check(case)
+            at = _aware(item.at, case.id).astimezone(tz)
+            got = check(app, item.action, at, policy, to=item.to).to_dict()
+            found = _verdict_mismatches(item.expect, got)
         problems += [f"{case.id}: {p}" for p in found]
     assert not problems, "\n".join(problems)
 
 
 def test_every_rule_has_a_worked_scenario() -> None:
     """Each rule id of the default policy is proven by at least one query or check."""
-    proven = {c.proves for c in CASES if c.scenario.data.get("policy") is None}
-    missing = set(_policy(None).rules) - proven
+    proven = {c.proves for c in CASES if c.scenario.policy is None}
+    missing = set(DEFAULT.rules) - proven
     assert not missing, f"rules without a worked scenario: {sorted(missing)}"

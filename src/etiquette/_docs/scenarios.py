@@ -32,6 +32,43 @@ from .._engine import (
 from .words import LATE_WORDS, timed_words
 
 
+#: The keys a scenario file, a query, a check and their expectations may hold.
+SCENARIO_KEYS = ("title", "about", "rules", "policy", "application", "queries", "checks")
+QUERY_KEYS = ("now", "note", "expect", "proves", "xfail")
+CHECK_KEYS = ("at", "action", "to", "note", "expect", "proves", "xfail")
+#: A query expects keys of the decision's wire format; a check, these of its verdict.
+DECISION_KEYS = (
+    "application",
+    "as_of",
+    "state",
+    "action",
+    "to",
+    "not_before",
+    "due_by",
+    "suggested_at",
+    "late",
+    "rule",
+    "reason",
+    "optional",
+    "blocked",
+    "outcome",
+    "revisit_at",
+)
+VERDICT_KEYS = ("allowed", "rules", "rules_include", "allowed_from")
+
+
+def _only(
+    data: Mapping[str, Any],
+    allowed: Sequence[str],
+    path: str,
+    fail: Callable[[str, str], SpecError],
+) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise fail(where, f"unknown key (allowed: {', '.join(allowed)})")
+
+
 @attrs.frozen
 class Query:
     """A ``[[queries]]`` entry: ``next_action`` at ``now``, with what the author expects."""
@@ -109,6 +146,7 @@ def load_scenario(path: Path) -> Scenario:
         raise fail("", f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise fail("", f"not valid TOML: {exc}") from None
+    _only(data, SCENARIO_KEYS, "", fail)
     rules = data.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise fail("rules", "expected a list of rule ids")
@@ -127,9 +165,11 @@ def load_scenario(path: Path) -> Scenario:
         raise fail(f"application.{exc.path}", exc.why) from None
     queries = []
     for i, q in enumerate(_entries(data, "queries", fail)):
+        _only(q, QUERY_KEYS, f"queries[{i}]", fail)
         expect = q.get("expect", {})
         if not isinstance(expect, dict):
             raise fail(f"queries[{i}].expect", "expected a table")
+        _only(expect, DECISION_KEYS, f"queries[{i}].expect", fail)
         queries.append(
             Query(
                 now=_instant(q.get("now"), f"queries[{i}].now", fail),
@@ -141,9 +181,11 @@ def load_scenario(path: Path) -> Scenario:
         )
     checks = []
     for i, c in enumerate(_entries(data, "checks", fail)):
+        _only(c, CHECK_KEYS, f"checks[{i}]", fail)
         expect = c.get("expect", {})
         if not isinstance(expect, dict):
             raise fail(f"checks[{i}].expect", "expected a table")
+        _only(expect, VERDICT_KEYS, f"checks[{i}].expect", fail)
         action = c.get("action")
         if not isinstance(action, str):
             raise fail(f"checks[{i}].action", "expected an action name")
