@@ -31,7 +31,6 @@ from .._engine import (
 )
 from .words import LATE_WORDS, timed_words
 
-
 #: The keys a scenario file, a query, a check and their expectations may hold.
 SCENARIO_KEYS = ("title", "about", "rules", "policy", "application", "queries", "checks")
 QUERY_KEYS = ("now", "note", "expect", "proves", "xfail")
