@@ -29,9 +29,9 @@ from etiquette._engine.machine import (
     new_context,
     ordered,
     recipient,
-    trigger_of,
 )
 from etiquette._engine.model import ThankYouSent
+from etiquette._engine.vocabulary import term_of_event
 
 __all__ = ["decide"]
 
@@ -179,7 +179,7 @@ def decide(app: Application, now: datetime, policy: Policy) -> tuple[str, str, t
         if event.at > now:
             break
         _advance(model, outcomes, event.at)
-        trigger = trigger_of(event)
+        trigger = term_of_event(event).trigger
         to = recipient(ctx, event.to) if isinstance(event, ThankYouSent) else None
         # a contact is judged by its guards (a refusal would be reported); the fact is recorded
         getattr(model, f"may_{trigger}")(at=event.at, to=to)

@@ -23,7 +23,17 @@ import etiquette
 PACKAGE = Path(etiquette.__file__).parent
 
 #: The engine's modules, bottom first: each may import only those before it.
-ENGINE_ORDER = ("errors", "times", "model", "policy", "machine", "spec", "decisions", "plan")
+ENGINE_ORDER = (
+    "errors",
+    "times",
+    "model",
+    "vocabulary",
+    "policy",
+    "machine",
+    "spec",
+    "decisions",
+    "plan",
+)
 
 #: The layers above the engine -> the other layers each may import (besides the engine).
 LAYERS: dict[str, set[str]] = {

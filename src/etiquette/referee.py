@@ -87,6 +87,7 @@ from ._engine import (
     calendar_for,
     default_policy,
     require_aware,
+    term_of_event,
 )
 
 if TYPE_CHECKING:
@@ -224,13 +225,7 @@ def _in_utc(event: Event) -> Event:
 
 
 def _what(event: Event) -> str:
-    if isinstance(event, ThankYouSent):
-        return "a handwritten note" if event.channel == "handwritten" else "a thank-you"
-    if isinstance(event, StatusInquirySent):
-        return "a status inquiry"
-    if isinstance(event, RejectionReplySent):
-        return "a reply to the rejection"
-    return event.type
+    return term_of_event(event).noun
 
 
 @attrs.define

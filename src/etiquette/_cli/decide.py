@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from .._engine import (
+    CHECKABLE,
     Application,
     Decision,
     InvalidApplication,
@@ -31,15 +32,6 @@ from .common import (
 )
 
 __all__ = ["add", "render_decision", "render_verdict"]
-
-#: The contacts ``check`` judges.
-CHECKABLE = (
-    "send_thank_you",
-    "mail_handwritten_note",
-    "send_status_inquiry",
-    "reply_to_rejection",
-    "respond_to_offer",
-)
 
 
 def add(sub: Any) -> None:

@@ -25,6 +25,7 @@ from .._engine import (
     StatusInquirySent,
     ThankYouSent,
     calendar_for,
+    describe,
     next_action,
     parse_date,
     parse_instant,
@@ -147,7 +148,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
             what += f" until {local(cal, d.not_before)}"
         rows.append((local(cal, d.as_of), d.state, what, d.rule))
         for event in step.done:
-            rows.append((local(cal, event.at), "", f"  ↳ {_describe(event)}", ""))
+            rows.append((local(cal, event.at), "", f"  ↳ {describe(event, cal)}", ""))
     # the lines of what happened have no rule: they may run past the decision column
     widths = [max(len(r[i]) for r in rows if r[3] or i < 2) for i in range(3)]
     header = ("when", "state", "decision", "rule")
@@ -155,22 +156,3 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         cells = [f"{cell:<{width}}" for cell, width in zip(row[:3], widths, strict=True)]
         out.write("  ".join([*cells, row[3]]).rstrip() + "\n")
     return EXIT_OK
-
-
-def _describe(event: Event) -> str:
-    words = {
-        "thank_you_sent": "thank-you sent",
-        "status_inquiry_sent": "status inquiry sent",
-        "reply_received": "employer replied: still deciding",
-        "rejection_received": "employer sent a rejection",
-        "rejection_reply_sent": "gracious reply sent",
-        "offer_received": "employer made an offer",
-    }
-    text = words.get(event.type, event.type.replace("_", " "))
-    to = getattr(event, "to", None)
-    if to:
-        text += f" to {to}"
-    expected = getattr(event, "decision_expected_by", None)
-    if expected is not None:
-        text += f", decision expected by {expected:%a %Y-%m-%d}"
-    return text

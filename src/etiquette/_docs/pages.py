@@ -18,6 +18,7 @@ from .._engine import (
     SpecError,
     calendar_for,
     check,
+    describe,
     next_action,
     replay,
 )
@@ -30,7 +31,6 @@ from .words import (
     PARAM_MEANING,
     condition_words,
     decision_words,
-    event_words,
     expectation_words,
     guard_words,
     local,
@@ -255,7 +255,8 @@ def _scenario_page(scenario: Scenario, default: Policy) -> str:
     unexplained += [w for w, c in zip(check_wrong, scenario.checks, strict=True) if not c.xfail]
     timeline_rows = []
     for row in rows:
-        what = "; ".join(event_words(e, cal) for e in row.events) or row.happened
+        what = "; ".join(describe(e, cal, lambda t: local(cal, t)) for e in row.events)
+        what = what or row.happened
         what = " ".join([what, *(f"**Q{q}**" for q in row.queries)]).strip() or "—"
         d = row.decision
         timeline_rows.append(

@@ -17,19 +17,12 @@ from .._engine import (
     Decision,
     Duration,
     Event,
-    Interview,
     Numbers,
-    OfferAccepted,
-    OfferDeclined,
-    OfferReceived,
     Policy,
-    RejectionReceived,
-    RejectionReplySent,
-    ReplyReceived,
-    StatusInquirySent,
     ThankYouSent,
     Transition,
-    Withdrawn,
+    term_of,
+    term_of_event,
 )
 
 TIMES = "\u00d7"  # the multiplication sign
@@ -72,21 +65,6 @@ def condition_words(name: str, n: Numbers, *, short: bool = False) -> str:
     if name in words:
         return words[name][1 if short else 0]
     return CONDITIONS[name][0] if name in CONDITIONS else name.replace("_", " ")
-
-
-_TRIGGER_WORDS: dict[str, str] = {
-    "interview": "interview",
-    "reply_received": "employer replies",
-    "offer_received": "offer received",
-    "rejection_received": "rejection received",
-    "thank_you_sent": "thank-you sent",
-    "note_mailed": "handwritten note mailed",
-    "status_inquiry_sent": "status inquiry sent",
-    "rejection_reply_sent": "gracious reply sent",
-    "offer_accepted": "offer accepted",
-    "offer_declined": "offer declined",
-    "withdrawn": "withdrawn",
-}
 
 
 @attrs.frozen
@@ -137,7 +115,7 @@ def trigger_label(trigger: str, n: Numbers) -> str:
     """Words for a trigger: the event, or for a timed trigger when it fires."""
     if TRIGGERS.get(trigger) == "timed":
         return timed_words(trigger, n).label
-    return _TRIGGER_WORDS.get(trigger, trigger.replace("_", " "))
+    return term_of(trigger).label
 
 
 KIND_WORDS = {
@@ -241,62 +219,12 @@ def local(cal: Calendar, instant: datetime | None) -> str:
     return str(local.strftime(f"%a %d %b {clock}"))
 
 
-def event_words(event: Event, cal: Calendar) -> str:
-    if isinstance(event, Interview):
-        text = "interview"
-        if event.interviewers:
-            text += " with " + ", ".join(event.interviewers)
-        if event.ends_at is not None:
-            text += f", ends {cal.local(event.ends_at):%H:%M}"
-        if event.decision_expected_by is not None:
-            text += f"; decision expected by {event.decision_expected_by:%a %Y-%m-%d}"
-    elif isinstance(event, ThankYouSent):
-        who = event.to or "the coordinator"
-        text = (
-            f"handwritten note mailed to {who}"
-            if event.channel == "handwritten"
-            else f"thank-you sent to {who}"
-        )
-    elif isinstance(event, StatusInquirySent):
-        text = "status inquiry sent"
-    elif isinstance(event, ReplyReceived):
-        text = "employer replies: still deciding"
-        if event.decision_expected_by is not None:
-            text += f", new date {event.decision_expected_by:%a %Y-%m-%d}"
-    elif isinstance(event, OfferReceived):
-        text = "offer received"
-        if isinstance(event.respond_by, datetime):
-            text += f", respond by {local(cal, event.respond_by)}"
-        elif event.respond_by is not None:
-            text += f", respond by {event.respond_by:%a %Y-%m-%d}"
-    elif isinstance(event, RejectionReceived):
-        text = "rejection received"
-    elif isinstance(event, RejectionReplySent):
-        text = "gracious reply sent"
-    elif isinstance(event, OfferAccepted):
-        text = "offer accepted"
-    elif isinstance(event, OfferDeclined):
-        text = "offer declined"
-    elif isinstance(event, Withdrawn):
-        text = "withdrawn"
-    else:  # pragma: no cover - every event type is listed above
-        text = event.type
-    if event.violations:
-        text += " (recorded despite " + ", ".join(event.violations) + ")"
-    return text
-
-
 def event_short(event: Event) -> str:
     """An event in a few words, for a milestone of a gantt chart."""
+    short = term_of_event(event).short
     if isinstance(event, ThankYouSent):
-        who = event.to or "the coordinator"
-        return f"{'note' if event.channel == 'handwritten' else 'thank-you'} to {who}"
-    words = {
-        "reply_received": "employer replies",
-        "status_inquiry_sent": "status inquiry",
-        "rejection_reply_sent": "gracious reply",
-    }
-    return words.get(event.type, event.type.replace("_", " "))
+        return f"{short} to {event.to or 'the coordinator'}"
+    return short
 
 
 def decision_words(d: Decision) -> str:

@@ -5,6 +5,7 @@ Modules, from the bottom up (each imports only those before it):
 - ``errors``: the exceptions, and :class:`Violation` (what a refusal carries);
 - ``times``: instants, durations, business-day calendars, parsing RFC 3339 and dates;
 - ``model``: the wire values (applications, events) and reading them;
+- ``vocabulary``: the one table of triggers, events, actions and their words;
 - ``policy``: a spec as checked data (states, rules, numbers);
 - ``machine``: the state machine compiled from a policy, the guards, the replay;
 - ``spec``: loading a policy (its data checked, its machine compiled);
@@ -19,7 +20,6 @@ them. ``etiquette`` (the public face) exports the part of it users rely on.
 from __future__ import annotations
 
 from .decisions import (
-    ACTIONS,
     Blocked,
     Decision,
     Verdict,
@@ -74,12 +74,23 @@ from .times import (
     parse_instant,
     require_aware,
 )
+from .vocabulary import (
+    ACTIONS,
+    CHECKABLE,
+    TERMS,
+    Term,
+    describe,
+    term_of,
+    term_of_event,
+)
 
 __all__ = [
     "ACTIONS",
+    "CHECKABLE",
     "CONDITIONS",
     "EVENT_TYPES",
     "GUARDS",
+    "TERMS",
     "TRIGGERS",
     "Application",
     "Blocked",
@@ -106,6 +117,7 @@ __all__ = [
     "Rule",
     "SpecError",
     "StatusInquirySent",
+    "Term",
     "ThankYouSent",
     "Transition",
     "Verdict",
@@ -117,6 +129,7 @@ __all__ = [
     "check",
     "decide_at",
     "default_policy",
+    "describe",
     "json_line",
     "load_json",
     "load_policy",
@@ -129,4 +142,6 @@ __all__ = [
     "record",
     "replay",
     "require_aware",
+    "term_of",
+    "term_of_event",
 ]

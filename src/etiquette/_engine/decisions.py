@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,7 @@ from .model import (
 from .policy import Policy
 from .spec import default_policy
 from .times import _zone, calendar_for, fixed_offset, format_instant, quoted, require_aware
+from .vocabulary import ACTIONS, CHECKABLE, by_action
 
 __all__ = [
     "ACTIONS",
@@ -50,25 +51,6 @@ __all__ = [
     "next_action",
     "record",
 ]
-
-#: The actions a decision can recommend.
-ACTIONS = (
-    "send_thank_you",
-    "send_status_inquiry",
-    "reply_to_rejection",
-    "respond_to_offer",
-    "wait",
-    "none",
-)
-
-#: Contact actions that ``check`` judges -> the machine trigger they would fire.
-_CHECKABLE = {
-    "send_thank_you": "thank_you_sent",
-    "mail_handwritten_note": "note_mailed",
-    "send_status_inquiry": "status_inquiry_sent",
-    "reply_to_rejection": "rejection_reply_sent",
-    "respond_to_offer": "respond_to_offer",
-}
 
 
 def _instant(value: datetime | None, tz: Any) -> str | None:
@@ -642,12 +624,12 @@ def check(
     """
     at = fixed_offset(require_aware(at, "at"))
     policy = policy or default_policy()
-    if not isinstance(action, str) or action not in _CHECKABLE:
+    if not isinstance(action, str) or action not in CHECKABLE:
         raise InvalidApplication(
-            "action", f"unknown action {quoted(action)} (expected one of {', '.join(_CHECKABLE)})"
+            "action", f"unknown action {quoted(action)} (expected one of {', '.join(CHECKABLE)})"
         )
     violations = _check_once(app, policy, action, at, to)
-    if violations and action in _EVENT_OF and any(e.at > at for e in app.events):
+    if violations and by_action(action) is not None and any(e.at > at for e in app.events):
         violations = _settle(app, policy, action, to, violations)
     return Verdict(not violations, action, at, violations, app.timezone)
 
@@ -658,12 +640,13 @@ def _check_once(
     """The violations of a contact at ``at``, as :func:`record` would find them."""
     ctx = replay(app, policy, at)
     violations = _judge_action(ctx, policy, action, at, to)
-    if action not in _EVENT_OF or not any(e.at > at for e in app.events):
+    term = by_action(action)
+    if term is None or term.make is None or not any(e.at > at for e in app.events):
         return violations
     # Sending into the past of the recorded history: judge it as `record` would, with the
     # later events replayed after it, and report every rule either way finds broken.
     try:
-        more = _contact_violations(app, policy, _EVENT_OF[action](at, to))
+        more = _contact_violations(app, policy, term.make(at, to))
     except InvalidEvent as exc:
         if violations:
             return violations
@@ -708,14 +691,6 @@ def _settle(
     return tuple(attrs.evolve(v, allowed_from=None) for v in violations)
 
 
-_EVENT_OF: dict[str, Callable[[datetime, str | None], Event]] = {
-    "send_thank_you": lambda at, to: ThankYouSent(at, to=to),
-    "mail_handwritten_note": lambda at, to: ThankYouSent(at, to=to, channel="handwritten"),
-    "send_status_inquiry": lambda at, to: StatusInquirySent(at),
-    "reply_to_rejection": lambda at, to: RejectionReplySent(at),
-}
-
-
 def _judge_action(
     ctx: Context, policy: Policy, action: str, at: datetime, to: str | None
 ) -> tuple[Violation, ...]:
@@ -730,7 +705,9 @@ def _judge_action(
         if ctx.offer_pending:
             return ()
         return (Violation("offer-respond", "there is no pending offer to answer"),)
-    trigger = _CHECKABLE[action]
+    term = by_action(action)
+    assert term is not None
+    trigger = term.trigger
     impossible = impossible_contact(ctx, trigger)
     if impossible is not None:  # what record cannot take is refused here, not raised
         return (Violation(IMPOSSIBLE_RULES[trigger], impossible),)

@@ -72,6 +72,7 @@ from .model import (
 )
 from .policy import STATES, Numbers, Policy
 from .times import Calendar, calendar_for, quoted
+from .vocabulary import term_of
 
 if TYPE_CHECKING:
     from .errors import SpecError
@@ -744,13 +745,6 @@ def _check_graph(
 # --- replay ---------------------------------------------------------------------------------
 
 
-def trigger_of(event: Event) -> str:
-    """The machine trigger of an event."""
-    if isinstance(event, ThankYouSent):
-        return _THANKS_TRIGGERS[event.channel]
-    return event.type
-
-
 #: A thank-you's trigger, by its channel.
 _THANKS_TRIGGERS = {"email": "thank_you_sent", "handwritten": "note_mailed"}
 
@@ -1008,16 +1002,8 @@ def _before_closing(ctx: Context, policy: Policy, holds: list[Hold]) -> list[Hol
     return [(rule, None, why) for rule, _, why in holds]
 
 
-_ACTION_WORDS = {
-    "thank_you_sent": "a thank-you",
-    "note_mailed": "a handwritten note",
-    "status_inquiry_sent": "a status inquiry",
-    "rejection_reply_sent": "a reply to a rejection",
-}
-
-
 def _silence_message(ctx: Context, trigger: str) -> str:
-    what = _ACTION_WORDS.get(trigger, trigger)
+    what = term_of(trigger).noun
     if ctx.state == "closed":
         return f"the application is closed ({ctx.outcome}): no more contact"
     if ctx.state == "rejected":
@@ -1094,7 +1080,7 @@ def impossible_contact(ctx: Context, trigger: str) -> str | None:
     rules it breaks.
     """
     if ctx.end is None and trigger != "rejection_reply_sent":
-        return f"{_ACTION_WORDS[trigger]} before any interview"
+        return f"{term_of(trigger).noun} before any interview"
     if trigger == "rejection_reply_sent" and ctx.rejection_at is None:
         return "a reply to a rejection, but there is no rejection"
     return None

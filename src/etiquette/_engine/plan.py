@@ -30,6 +30,7 @@ from .model import Application
 from .policy import Policy
 from .spec import default_policy
 from .times import _zone
+from .vocabulary import CHECKABLE, by_action
 
 __all__ = ["Change", "Plan", "Window", "plan"]
 
@@ -142,13 +143,10 @@ def plan(app: Application, now: datetime, policy: Policy | None = None) -> Plan:
     )
 
 
-#: An action of a plan: (action, machine trigger or None, optional).
-_ACTIONS: tuple[tuple[str, str | None, bool], ...] = (
-    ("send_thank_you", "thank_you_sent", False),
-    ("mail_handwritten_note", "note_mailed", True),
-    ("send_status_inquiry", "status_inquiry_sent", False),
-    ("reply_to_rejection", "rejection_reply_sent", False),
-    ("respond_to_offer", None, False),
+#: An action of a plan: (action, machine trigger or None, optional), those ``check`` judges.
+_ACTIONS: tuple[tuple[str, str | None, bool], ...] = tuple(
+    (action, term.trigger, term.optional) if (term := by_action(action)) else (action, None, False)
+    for action in CHECKABLE
 )
 
 #: Where an action's window opens when no guard bounds it from below.

@@ -61,6 +61,7 @@ from .._engine import (
     Withdrawn,
     calendar_for,
     check,
+    describe,
     next_action,
     record,
 )
@@ -725,34 +726,6 @@ def verify(
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def _describe(event: Event, cal_local: Callable[[datetime], str]) -> str:
-    if isinstance(event, Interview):
-        who = ", ".join(event.interviewers) or "the coordinator"
-        text = f"interview with {who}"
-        if event.ends_at is not None:
-            text += f", ends {cal_local(event.ends_at)}"
-        if event.decision_expected_by is not None:
-            text += f", decision expected by {event.decision_expected_by:%a %Y-%m-%d}"
-        return text
-    if isinstance(event, ThankYouSent):
-        what = "handwritten note" if event.channel == "handwritten" else "thank-you email"
-        return f"{what} to {event.to or 'the coordinator'}"
-    if isinstance(event, ReplyReceived):
-        if event.decision_expected_by is not None:
-            return f"employer replies: still deciding, by {event.decision_expected_by:%a %Y-%m-%d}"
-        return "employer replies: still deciding"
-    words = {
-        "status_inquiry_sent": "status inquiry",
-        "offer_received": "employer makes an offer",
-        "rejection_received": "employer sends a rejection",
-        "rejection_reply_sent": "gracious reply to the rejection",
-        "offer_accepted": "candidate accepts the offer",
-        "offer_declined": "candidate declines the offer",
-        "withdrawn": "candidate withdraws",
-    }
-    return words.get(event.type, event.type)
-
-
 def render(report: Report) -> str:
     """The summary of a report, and its counterexample as a readable timeline."""
     lines: list[str] = []
@@ -790,7 +763,7 @@ def render(report: Report) -> str:
                 "recommended": "   <- recommended by next_action",
                 "disagree": "   <- allowed by check, refused by record",
             }.get(cx.how, "")
-        lines.append(f"  {number:>2}. {local(event.at)}  {_describe(event, local)}{mark}")
+        lines.append(f"  {number:>2}. {local(event.at)}  {describe(event, cal)}{mark}")
     if cx.how == "not closed" and cx.at is not None:
         lines.append(f"      {local(cx.at)}  (the engine has not closed the application)")
     return "\n".join(lines) + "\n"
