@@ -38,8 +38,9 @@ ENGINE_ORDER = (
 #: The layers above the engine -> the other layers each may import (besides the engine).
 LAYERS: dict[str, set[str]] = {
     "etiquette.referee": set(),
-    "etiquette._proof": {"etiquette.referee"},
-    "etiquette._bulk": set(),
+    "etiquette._progress": set(),
+    "etiquette._proof": {"etiquette.referee", "etiquette._progress"},
+    "etiquette._bulk": {"etiquette._progress"},
     "etiquette._docs": {"etiquette.referee"},
     "etiquette._cli": {"etiquette._bulk", "etiquette._docs", "etiquette._proof"},
     "etiquette": {"etiquette._bulk"},  # the public face

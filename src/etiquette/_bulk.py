@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -28,6 +26,7 @@ from ._engine import (
     default_policy,
     json_line,
 )
+from ._progress import ProgressBar, on_terminal
 
 __all__ = ["next_actions", "run_jsonl"]
 
@@ -159,42 +158,27 @@ def size_of(source: IO[bytes] | None) -> int | None:
 
 def wants_progress(stream: Any = None) -> bool:
     """Whether to draw a progress bar: only when stderr is a terminal."""
-    stream = sys.stderr if stream is None else stream
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
+    return on_terminal(stream)
 
 
 class _Progress:
-    """A one-line progress bar redrawn at most a few times a second."""
+    """The progress of a JSON Lines run: bytes read of the total, decisions written."""
 
     def __init__(self, stream: IO[str], total: int | None) -> None:
-        self.stream = stream
+        self.bar = ProgressBar(stream)
         self.total = total
         self.done = 0
-        self.started = time.monotonic()
-        self.next_draw = self.started + 0.2
 
     def advance(self, nbytes: int, decisions: int) -> None:
         self.done += nbytes
-        if decisions & 255 == 0:
-            now = time.monotonic()
-            if now >= self.next_draw:
-                self.next_draw = now + 0.2
-                self._draw(decisions, now)
+        if decisions & 255 == 0:  # (asking the clock for every line would cost)
+            self._draw(decisions)
 
-    def _draw(self, decisions: int, now: float) -> None:
-        rate = decisions / max(now - self.started, 1e-9)
-        text = f"{decisions:,} decisions, {rate:,.0f}/s"
-        if self.total:
-            share = min(self.done / self.total, 1.0)
-            filled = int(share * 30)
-            text = f"[{'#' * filled}{'.' * (30 - filled)}] {share:4.0%}  {text}"
-        self.stream.write(f"\r{text}\033[K")
-        self.stream.flush()
+    def _draw(self, decisions: int, *, force: bool = False) -> None:
+        rate = decisions / self.bar.elapsed()
+        share = self.done / self.total if self.total else None
+        self.bar.draw(share, f"{decisions:,} decisions, {rate:,.0f}/s", force=force)
 
     def close(self, decisions: int) -> None:
-        self._draw(decisions, time.monotonic())
-        self.stream.write("\n")
-        self.stream.flush()
+        self._draw(decisions, force=True)
+        self.bar.close(keep=True)

@@ -65,6 +65,8 @@ from .._engine import (
     next_action,
     record,
 )
+from .._progress import ProgressBar as _Bar
+from .._progress import on_terminal
 from ..referee import FLOORS, INVARIANTS, Finding, Ledger, check_floors
 
 __all__ = [
@@ -773,41 +775,24 @@ def render(report: Report) -> str:
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal, redrawn a few times a second."""
-
-    WIDTH = 30
+    """The exploration's progress on a terminal: events, states and histories so far."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.drawn = 0.0
-        self.dirty = False
+        self.bar = _Bar(stream, every=0.1)
 
     def __call__(self, progress: Progress) -> None:
-        now = _clock.monotonic()
-        if now - self.drawn < 0.1 and progress.done:
-            return
-        self.drawn = now
         share = progress.done / progress.total if progress.total else 1.0
-        filled = int(self.WIDTH * share)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(
-            f"\r[{bar}] events {progress.level}/{progress.depth}  "
-            f"states {progress.states}  histories {progress.histories}\033[K"
+        text = (
+            f"events {progress.level}/{progress.depth}  "
+            f"states {progress.states}  histories {progress.histories}"
         )
-        self.stream.flush()
-        self.dirty = True
+        self.bar.draw(share, text, force=not progress.done)
 
     def close(self) -> None:
         """Erase the bar."""
-        if self.dirty:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+        self.bar.close(keep=False)
 
 
 def progress_bar(stream: TextIO) -> ProgressBar | None:
     """A progress bar on ``stream`` when it is a terminal, else ``None``."""
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    return ProgressBar(stream) if tty else None
+    return ProgressBar(stream) if on_terminal(stream) else None
