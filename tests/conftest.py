@@ -10,10 +10,12 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from etiquette import Application
 from etiquette._cli import main
 
 settings.register_profile(
@@ -53,3 +55,50 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return status, out, err
 
     return run
+
+
+# --- the contract's running example ------------------------------------------------------------
+
+#: The interview of the contract's example application (contract §5): Acme, America/New_York,
+#: Mon 2026-11-23 10:00-11:00 EST with Ana Ruiz and Bo Chen, decision expected by Fri 2026-12-04.
+CONTRACT_INTERVIEW: dict[str, Any] = {
+    "type": "interview",
+    "at": "2026-11-23T10:00:00-05:00",
+    "ends_at": "2026-11-23T11:00:00-05:00",
+    "interviewers": ["Ana Ruiz", "Bo Chen"],
+    "decision_expected_by": "2026-12-04",
+    "notes": ["their migration to event sourcing"],
+}
+#: Ana's thank-you, the afternoon of the interview.
+ANA_THANKED: dict[str, Any] = {
+    "type": "thank_you_sent",
+    "at": "2026-11-23T15:00:00-05:00",
+    "to": "Ana Ruiz",
+    "channel": "email",
+}
+
+
+def contract_data(
+    *more: dict[str, Any], events: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The contract's application in the wire format: the interview, Ana's thank-you and
+    ``more`` (or exactly ``events``)."""
+    return {
+        "id": "acme-backend-1",
+        "company": "Acme",
+        "role": "Backend Engineer",
+        "timezone": "America/New_York",
+        "country": "US",
+        "events": list(events) if events is not None else [CONTRACT_INTERVIEW, ANA_THANKED, *more],
+    }
+
+
+def contract_application(*more: dict[str, Any]) -> Application:
+    """The contract's application as a value, with ``more`` events."""
+    return Application.from_dict(contract_data(*more))
+
+
+@pytest.fixture
+def contract() -> Application:
+    """The contract's application: the interview and Ana's thank-you."""
+    return contract_application()

@@ -47,6 +47,7 @@ from etiquette import (
 )
 
 from . import strategies as s
+from .conftest import contract_application
 
 NY = ZoneInfo("America/New_York")
 EST = timezone(timedelta(hours=-5))
@@ -57,34 +58,9 @@ def t(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-INTERVIEW = {
-    "type": "interview",
-    "at": "2026-11-23T10:00:00-05:00",
-    "ends_at": "2026-11-23T11:00:00-05:00",
-    "interviewers": ["Ana Ruiz", "Bo Chen"],
-    "decision_expected_by": "2026-12-04",
-    "notes": ["their migration to event sourcing"],
-}
-ANA_THANKED = {
-    "type": "thank_you_sent",
-    "at": "2026-11-23T15:00:00-05:00",
-    "to": "Ana Ruiz",
-    "channel": "email",
-}
-
-
 def acme(*more: dict[str, Any]) -> Application:
     """The contract's application: the interview, Ana's thank-you, and ``more``."""
-    return Application.from_dict(
-        {
-            "id": "acme-backend-1",
-            "company": "Acme",
-            "role": "Backend Engineer",
-            "timezone": "America/New_York",
-            "country": "US",
-            "events": [INTERVIEW, ANA_THANKED, *more],
-        }
-    )
+    return contract_application(*more)
 
 
 # --- the contract's example decision ------------------------------------------------------------
@@ -127,8 +103,8 @@ CONTRACT_DECISION = {
     ],
     ids=["wire", "utc", "zoneinfo", "pendulum", "kolkata"],
 )
-def test_the_contract_example_decision(now: datetime) -> None:
-    decision = next_action(acme(), now)
+def test_the_contract_example_decision(contract: Application, now: datetime) -> None:
+    decision = next_action(contract, now)
     assert decision.to_dict() == CONTRACT_DECISION
 
 

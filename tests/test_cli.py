@@ -18,26 +18,10 @@ from typing import Any
 
 import pytest
 
+from .conftest import contract_data
 from .test_api import CONTRACT_DECISION
 
-INTERVIEW = {
-    "type": "interview",
-    "at": "2026-11-23T10:00:00-05:00",
-    "ends_at": "2026-11-23T11:00:00-05:00",
-    "interviewers": ["Ana Ruiz", "Bo Chen"],
-    "decision_expected_by": "2026-12-04",
-}
-ACME: dict[str, Any] = {
-    "id": "acme-backend-1",
-    "company": "Acme",
-    "role": "Backend Engineer",
-    "timezone": "America/New_York",
-    "country": "US",
-    "events": [
-        INTERVIEW,
-        {"type": "thank_you_sent", "at": "2026-11-23T15:00:00-05:00", "to": "Ana Ruiz"},
-    ],
-}
+ACME: dict[str, Any] = contract_data()
 WITHDRAWN: dict[str, Any] = {
     "id": "globex-sre",
     "timezone": "Europe/Berlin",

@@ -30,22 +30,14 @@ from etiquette import (
     record,
 )
 
+from .conftest import contract_data
+
 
 def t(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-INTERVIEW = {
-    "type": "interview",
-    "at": "2026-11-23T10:00:00-05:00",
-    "ends_at": "2026-11-23T11:00:00-05:00",
-    "interviewers": ["Ana Ruiz", "Bo Chen"],
-    "decision_expected_by": "2026-12-04",
-}
-THANKED = [
-    {"type": "thank_you_sent", "at": "2026-11-23T15:00:00-05:00", "to": "Ana Ruiz"},
-    {"type": "thank_you_sent", "at": "2026-11-23T15:05:00-05:00", "to": "Bo Chen"},
-]
+BO_THANKED = {"type": "thank_you_sent", "at": "2026-11-23T15:05:00-05:00", "to": "Bo Chen"}
 INQUIRIES = [
     {"type": "status_inquiry_sent", "at": "2026-12-08T09:00:00-05:00"},
     {"type": "status_inquiry_sent", "at": "2026-12-15T09:00:00-05:00"},
@@ -53,13 +45,8 @@ INQUIRIES = [
 
 
 def acme(*more: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": "acme-backend-1",
-        "company": "Acme",
-        "timezone": "America/New_York",
-        "country": "US",
-        "events": [INTERVIEW, *THANKED, *more],
-    }
+    """The contract's application with both interviewers thanked, and ``more``."""
+    return contract_data(BO_THANKED, *more)
 
 
 def app_of(data: dict[str, Any]) -> Application:

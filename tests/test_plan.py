@@ -67,10 +67,10 @@ def situation(data: st.DataObject) -> tuple[Application, datetime, Policy]:
 # --- the contract's example -------------------------------------------------------------------
 
 
-def test_the_contract_example_plan() -> None:
+def test_the_contract_example_plan(contract: Application) -> None:
     # Acme as of Tue 09:00: Bo is owed a thank-you (due 11:00, allowed until the late limit,
     # Fri 27 11:00, Thanksgiving on Thu 26), both may get a note, the inquiry opens Tue 8 Dec
-    p = plan(acme(), t("2026-11-24T09:00:00-05:00"))
+    p = plan(contract, t("2026-11-24T09:00:00-05:00"))
     wire = p.to_dict()
     assert list(wire) == ["application", "as_of", "state", "revisit_at", "windows", "changes"]
     assert (wire["application"], wire["as_of"], wire["state"], wire["revisit_at"]) == (

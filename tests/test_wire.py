@@ -34,6 +34,7 @@ from etiquette import (
 )
 
 from . import strategies as s
+from .conftest import CONTRACT_INTERVIEW, contract_data
 
 NY = ZoneInfo("America/New_York")
 
@@ -496,24 +497,12 @@ def test_the_contract_example_application_is_read() -> None:
 
 # --- events in the wrong state: InvalidEvent naming the event ------------------------------------
 
-INTERVIEW = {
-    "type": "interview",
-    "at": "2026-11-23T10:00:00-05:00",
-    "ends_at": "2026-11-23T11:00:00-05:00",
-    "interviewers": ["Ana Ruiz", "Bo Chen"],
-    "decision_expected_by": "2026-12-04",
-}
+INTERVIEW = CONTRACT_INTERVIEW
 
 
 def history(*events: dict[str, Any]) -> Application:
-    return Application.from_dict(
-        {
-            "id": "acme-backend-1",
-            "timezone": "America/New_York",
-            "country": "US",
-            "events": list(events),
-        }
-    )
+    """The contract's application holding exactly ``events``."""
+    return Application.from_dict(contract_data(events=events))
 
 
 def impossible(app: Application, now: str = "2027-01-29T12:00:00-05:00") -> InvalidEvent:
