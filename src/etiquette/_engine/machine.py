@@ -52,6 +52,7 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -123,6 +124,21 @@ COORDINATOR = "coordinator"
 Timed = tuple[tuple[Callable[["Context"], "datetime | None"], tuple["Transition", ...]], ...]
 
 
+def _deadline(anchor: str, number: str, doc: str) -> Callable[[Context], datetime | None]:
+    """A deadline of a context: the policy's ``number`` after the context's instant ``anchor``
+    (None while there is no such instant)."""
+    instant_of = operator.attrgetter(anchor)
+    number_of = operator.attrgetter(number)
+
+    def deadline(self: Context) -> datetime | None:
+        at: datetime | None = instant_of(self)
+        return None if at is None else self.calendar.add(at, number_of(self.numbers))
+
+    deadline.__name__ = deadline.__qualname__ = number
+    deadline.__doc__ = doc
+    return deadline
+
+
 @attrs.define
 class Context:
     """What the replay knows at an instant: state plus the bookkeeping of the current round."""
@@ -168,31 +184,35 @@ class Context:
     ahead_known: bool = attrs.field(default=False, repr=False, eq=False)
 
     # deadlines of the round, each from the policy's numbers, in the application's calendar
-    # (computed when asked: remembering them costs as much as the few computed twice)
-    def thank_you_due(self) -> datetime | None:
-        """End of the thank-you day (rule thank-you-24h)."""
-        end = self.end
-        return None if end is None else self.calendar.add(end, self.numbers.thank_you_due)
-
-    def late_limit(self) -> datetime | None:
-        """Last instant (exclusive) of any thank-you or note (rule thank-you-late-limit)."""
-        end = self.end
-        return None if end is None else self.calendar.add(end, self.numbers.late_limit)
-
-    def spaced_from(self) -> datetime | None:
-        """When the next inquiry is far enough from the last (rule inquiry-spacing)."""
-        last = self.last_inquiry
-        return None if last is None else self.calendar.add(last, self.numbers.spacing)
+    # (computed when asked: remembering them costs as much as the few computed twice); one row
+    # each: (the instant it counts from, the policy's number, what it is)
+    thank_you_due = _deadline("end", "thank_you_due", "End of the thank-you day (thank-you-24h).")
+    late_limit = _deadline(
+        "end",
+        "late_limit",
+        "Last instant (exclusive) of any thank-you or note (thank-you-late-limit).",
+    )
+    spaced_from = _deadline(
+        "last_inquiry",
+        "spacing",
+        "When the next inquiry is far enough from the last (inquiry-spacing).",
+    )
+    ghost_close = _deadline(
+        "last_inquiry",
+        "ghost_wait",
+        "When the last inquiry has waited long enough (ghosted-close).",
+    )
+    rejection_due = _deadline(
+        "rejection_at", "rejection_due", "When the gracious reply is due (rejection-one-reply)."
+    )
+    rejection_limit = _deadline(
+        "rejection_at", "rejection_limit", "When the reply's window ends (rejection-one-reply)."
+    )
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
         n = self.numbers
         return self.unanswered < n.max_unanswered and self.inquiries_in_round < n.max_total
-
-    def ghost_close(self) -> datetime | None:
-        """When the last allowed inquiry has stayed unanswered long enough (ghosted-close)."""
-        last = self.last_inquiry
-        return None if last is None else self.calendar.add(last, self.numbers.ghost_wait)
 
     def cold_close(self) -> datetime | None:
         """The latest close when the employer stays silent (ghosted-close, invariant P7).
@@ -206,16 +226,6 @@ class Context:
             for duration in self.numbers.cold_chain:
                 deadline = self.calendar.add(deadline, duration)
         return deadline
-
-    def rejection_due(self) -> datetime | None:
-        """When the gracious reply is due (rejection-one-reply)."""
-        at = self.rejection_at
-        return None if at is None else self.calendar.add(at, self.numbers.rejection_due)
-
-    def rejection_limit(self) -> datetime | None:
-        """When the gracious reply's window ends (rejection-one-reply)."""
-        at = self.rejection_at
-        return None if at is None else self.calendar.add(at, self.numbers.rejection_limit)
 
     def owed(self) -> tuple[str, ...]:
         """Recipients of this round not yet thanked by email."""
