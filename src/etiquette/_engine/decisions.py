@@ -16,12 +16,11 @@ import attrs
 from .errors import EtiquetteViolation, InvalidApplication, InvalidEvent, Violation
 from .machine import (
     COORDINATOR,
-    IMPOSSIBLE_RULES,
     Context,
     apply,
     closing,
     hold_back,
-    impossible_contact,
+    impossible_refusal,
     judge_contact,
     new_context,
     next_deadline,
@@ -650,8 +649,9 @@ def _check_once(
     except InvalidEvent as exc:
         if violations:
             return violations
-        rule = "rejection-one-reply" if action == "reply_to_rejection" else "closed-silence"
-        return (Violation(rule, exc.why, None),)
+        refusal = impossible_refusal(ctx, term.trigger, exc.why)
+        assert refusal is not None
+        return (refusal,)
     known = {v.rule for v in violations}
     return violations + tuple(v for v in more if v.rule not in known)
 
@@ -708,9 +708,9 @@ def _judge_action(
     term = by_action(action)
     assert term is not None
     trigger = term.trigger
-    impossible = impossible_contact(ctx, trigger)
-    if impossible is not None:  # what record cannot take is refused here, not raised
-        return (Violation(IMPOSSIBLE_RULES[trigger], impossible),)
+    refusal = impossible_refusal(ctx, trigger)
+    if refusal is not None:  # what record cannot take is refused here, not raised
+        return (refusal,)
     return judge_contact(ctx, policy, trigger, at, to)[2]
 
 

@@ -1106,6 +1106,14 @@ IMPOSSIBLE_RULES = {
 }
 
 
+def impossible_refusal(ctx: Context, trigger: str, why: str | None = None) -> Violation | None:
+    """How ``check`` answers a contact that contradicts the history (where :func:`apply` raises
+    :class:`InvalidEvent`): refused by the rule of its kind, for ``why`` (by default, what
+    :func:`impossible_contact` says); None when the contact can happen."""
+    why = why or impossible_contact(ctx, trigger)
+    return None if why is None else Violation(IMPOSSIBLE_RULES[trigger], why)
+
+
 def judge_contact(
     ctx: Context, policy: Policy, trigger: str, at: datetime, named: str | None
 ) -> tuple[Transition | None, str | None, tuple[Violation, ...]]:

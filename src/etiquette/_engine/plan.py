@@ -25,7 +25,16 @@ from typing import Any
 import attrs
 
 from .decisions import _inquiry_rule, _instant, as_of, decide
-from .machine import GUARD_WINDOWS, TIMED_RULES, Context, ahead, replay, route, through
+from .machine import (
+    GUARD_WINDOWS,
+    TIMED_RULES,
+    Context,
+    ahead,
+    impossible_contact,
+    replay,
+    route,
+    through,
+)
 from .model import Application
 from .policy import Policy
 from .spec import default_policy
@@ -230,8 +239,8 @@ def _allowed(ctx: Context, policy: Policy, trigger: str | None, to: str | None) 
     """The interval in which the contact is allowed in the current state (None: at no instant)."""
     if trigger is None:  # answering an offer: allowed while it is pending and not closed
         return (None, None) if ctx.offer_pending and ctx.state != "closed" else None
-    if ctx.end is None or (trigger == "rejection_reply_sent" and ctx.rejection_at is None):
-        return None  # it would contradict the history (impossible_contact)
+    if impossible_contact(ctx, trigger) is not None:
+        return None  # it would contradict the history
     t = route(ctx, policy, trigger, to)
     if t is None:
         return None
