@@ -42,6 +42,7 @@ from etiquette import (
     ThankYouSent,
     Verdict,
     check,
+    load_policy,
     next_action,
     record,
 )
@@ -698,3 +699,35 @@ def test_a_pendulum_instant_with_a_standard_timezone_is_accepted() -> None:
     app = Application(id="x", events=(Interview(at=at, interviewers=("Ana Ruiz",)),))
     decision = next_action(app, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     assert decision.action == "send_thank_you"
+
+
+# --- the guards of ongoing-wait and rejection-one-reply -----------------------------------------
+
+
+def test_ongoing_wait_an_inquiry_before_the_new_date_is_refused_by_its_own_rule() -> None:
+    # a still-deciding reply with a new date: the next inquiry opens at it + 2 business days
+    reply = {
+        "type": "reply_received",
+        "at": "2026-12-09T12:00:00-05:00",
+        "decision_expected_by": "2026-12-18",
+    }
+    app = acme({"type": "status_inquiry_sent", "at": "2026-12-08T09:30:00-05:00"}, reply)
+    verdict = check(app, "send_status_inquiry", t("2026-12-21T10:00:00-05:00"))
+    assert [v.rule for v in verdict.violations] == ["ongoing-wait"]
+    assert verdict.allowed_from == t("2026-12-22T09:00:00-05:00")
+    assert check(app, "send_status_inquiry", t("2026-12-22T09:00:00-05:00")).allowed
+
+
+def test_rejection_one_reply_the_window_guard_refuses_at_the_limit() -> None:
+    from etiquette._engine import GUARDS, replay
+
+    app = acme({"type": "rejection_received", "at": "2026-12-01T10:00:00-05:00"})
+    ctx = replay(app, load_policy(), t("2026-12-01T11:00:00-05:00"))
+    limit = ctx.rejection_limit()
+    assert limit is not None
+    guard = GUARDS["within_reply_window"]
+    assert guard[0] == "rejection-one-reply"
+    assert guard[2](ctx, limit - timedelta(microseconds=1), None) is None
+    hold = guard[2](ctx, limit, None)
+    assert hold is not None
+    assert (hold[0], hold[1]) == ("rejection-one-reply", None)

@@ -533,3 +533,21 @@ def test_the_cli_reference_documents_every_command_and_option() -> None:
 def test_every_trigger_of_the_engine_has_words_in_this_test(default: Policy) -> None:
     for trigger in TRIGGERS:
         assert _trigger_words(trigger, default)
+
+
+# --- every rule is enforced somewhere a reader can find -------------------------------------------
+
+
+@pytest.mark.parametrize("rule_id", list(load_policy().rules))
+def test_every_rule_says_where_it_is_enforced(rule_id: str) -> None:
+    pages = render_pages(load_policy(), [])
+    section = pages["rules.md"].split(f"\n## {rule_id}\n", 1)[1].split("\n## ", 1)[0]
+    assert "**Enforced by.**" in section, rule_id
+
+
+def test_ongoing_wait_and_rejection_one_reply_have_guards_of_their_own() -> None:
+    rules = render_pages(load_policy(), [])["rules.md"]
+    ongoing = rules.split("\n## ongoing-wait\n", 1)[1].split("\n## ", 1)[0]
+    assert "guard `ongoing_wait_over`" in ongoing
+    reply = rules.split("\n## rejection-one-reply\n", 1)[1].split("\n## ", 1)[0]
+    assert "guard `within_reply_window`" in reply

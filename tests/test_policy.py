@@ -198,7 +198,7 @@ BROKEN: list[tuple[str, Callable[[str], str], str, tuple[str, ...]]] = [
     (
         "guard on the wrong trigger",
         in_transition(I_INQUIRY, '"no_offer_pending"]', '"no_offer_pending", "first_note"]'),
-        f"transitions[{I_INQUIRY}].guards[4]",
+        f"transitions[{I_INQUIRY}].guards[5]",
         ("first_note", "status_inquiry_sent"),
     ),
     (

@@ -149,6 +149,8 @@ def _enforcement(policy: Policy, rule_id: str) -> list[str]:
     for trigger in timed:
         if any(t.trigger == trigger for t in ordered_transitions(policy)):
             found.append(f"timed transition `{trigger}` ({timed_words(trigger, n).when})")
+    if rule_id == "send-window":
+        found.append("the `suggested_at` of every decision (a suggestion, never a refusal)")
     return found
 
 

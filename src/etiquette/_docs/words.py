@@ -39,6 +39,14 @@ def guard_words(name: str, n: Numbers, *, short: bool = False) -> str:
         "first_thank_you": ("first thank-you to them this round", "first to them"),
         "first_note": ("first note to them this round", "first to them"),
         "inquiry_open": ("the inquiry has opened", "inquiry open"),
+        "ongoing_wait_over": (
+            "the new opening a still-deciding reply set has come",
+            "still-deciding wait over",
+        ),
+        "within_reply_window": (
+            f"within {n.rejection_limit.describe()} of the rejection",
+            f"within {n.rejection_limit.describe()}",
+        ),
         "inquiry_spaced": (
             f"≥ {n.spacing.describe()} after the last inquiry",
             f"≥ {n.spacing.describe()} apart",

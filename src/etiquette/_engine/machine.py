@@ -287,14 +287,41 @@ def _first_note(ctx: Context, at: datetime, to: str | None) -> Hold | None:
 
 
 def _inquiry_open(ctx: Context, at: datetime, to: str | None) -> Hold | None:
-    # rules inquiry-after-timeline / ongoing-wait / no-bombarding: not before the opening in force
+    # rules inquiry-after-timeline / no-bombarding: not before the opening the interview (or a
+    # reply that gave no new date) set
     opening = ctx.opening
-    if opening is None or at >= opening:
+    if opening is None or at >= opening or ctx.opening_rule == "ongoing-wait":
         return None
     return (
         ctx.opening_rule,
         opening,
         lambda: f"the status inquiry opens at {_local(ctx, opening)}",
+    )
+
+
+def _ongoing_wait_over(ctx: Context, at: datetime, to: str | None) -> Hold | None:
+    # rule ongoing-wait: after a still-deciding reply, not before the opening it set
+    opening = ctx.opening
+    if opening is None or at >= opening or ctx.opening_rule != "ongoing-wait":
+        return None
+    return (
+        "ongoing-wait",
+        opening,
+        lambda: (
+            f"they said they are still deciding: the next inquiry opens at {_local(ctx, opening)}"
+        ),
+    )
+
+
+def _within_reply_window(ctx: Context, at: datetime, to: str | None) -> Hold | None:
+    # rule rejection-one-reply: the one gracious reply, inside its window
+    limit = ctx.rejection_limit()
+    if limit is None or at < limit:
+        return None
+    return (
+        "rejection-one-reply",
+        None,
+        lambda: f"the window for the reply to the rejection ended at {_local(ctx, limit)}",
     )
 
 
@@ -350,6 +377,11 @@ GUARDS: dict[str, tuple[str, str, Guard]] = {
     "first_thank_you": ("thank-you-24h", "first thank-you to them this round", _first_thank_you),
     "first_note": ("handwritten-note-optional", "first note to them this round", _first_note),
     "inquiry_open": ("inquiry-after-timeline", "the inquiry has opened", _inquiry_open),
+    "ongoing_wait_over": (
+        "ongoing-wait",
+        "the wait a still-deciding reply asked for is over",
+        _ongoing_wait_over,
+    ),
     "inquiry_spaced": ("inquiry-spacing", "far enough from the last inquiry", _inquiry_spaced),
     "inquiry_under_limit": (
         "inquiry-max-unanswered",
@@ -357,6 +389,11 @@ GUARDS: dict[str, tuple[str, str, Guard]] = {
         _inquiry_under_limit,
     ),
     "no_offer_pending": ("offer-respond", "no offer is pending", _no_offer_pending),
+    "within_reply_window": (
+        "rejection-one-reply",
+        "inside the reply's window",
+        _within_reply_window,
+    ),
 }
 
 
@@ -441,7 +478,15 @@ def _window_first_note(ctx: Context, to: str | None) -> Window:
 
 
 def _window_inquiry_open(ctx: Context, to: str | None) -> Window:
-    return ctx.opening, None
+    return (None, None) if ctx.opening_rule == "ongoing-wait" else (ctx.opening, None)
+
+
+def _window_ongoing_wait(ctx: Context, to: str | None) -> Window:
+    return (ctx.opening, None) if ctx.opening_rule == "ongoing-wait" else (None, None)
+
+
+def _window_reply(ctx: Context, to: str | None) -> Window:
+    return None, ctx.rejection_limit()
 
 
 def _window_inquiry_spaced(ctx: Context, to: str | None) -> Window:
@@ -464,9 +509,11 @@ GUARD_WINDOWS: dict[str, Callable[[Context, str | None], Window]] = {
     "first_thank_you": _window_first_thank_you,
     "first_note": _window_first_note,
     "inquiry_open": _window_inquiry_open,
+    "ongoing_wait_over": _window_ongoing_wait,
     "inquiry_spaced": _window_inquiry_spaced,
     "inquiry_under_limit": _window_under_limit,
     "no_offer_pending": _window_no_offer,
+    "within_reply_window": _window_reply,
 }
 
 #: Which guards each contact trigger may use.
@@ -475,11 +522,12 @@ _GUARDS_OF = {
     "note_mailed": {"interview_over", "within_late_limit", "first_note"},
     "status_inquiry_sent": {
         "inquiry_open",
+        "ongoing_wait_over",
         "inquiry_spaced",
         "inquiry_under_limit",
         "no_offer_pending",
     },
-    "rejection_reply_sent": set(),
+    "rejection_reply_sent": {"within_reply_window"},
 }
 
 
