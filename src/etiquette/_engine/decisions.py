@@ -242,23 +242,23 @@ def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Dec
     """The decision for a context already replayed and advanced to ``now``."""
     state = ctx.state
     if state == "closed":
-        return Decision(  # (positional: a third cheaper than by keyword)
-            app.id,  # application
-            now,  # as_of
-            ctx.state,  # state
-            "none",  # action
-            (),  # to
-            None,  # not_before
-            None,  # due_by
-            None,  # suggested_at
-            False,  # late
-            "closed-silence",  # rule
-            f"The application is closed ({ctx.outcome}); no more contact.",  # reason
-            (),  # optional
-            _CLOSED,  # blocked
-            ctx.outcome,  # outcome
-            app.timezone,  # timezone
-            None,  # revisit_at
+        return Decision(
+            application=app.id,
+            as_of=now,
+            state=ctx.state,
+            action="none",
+            to=(),
+            not_before=None,
+            due_by=None,
+            suggested_at=None,
+            late=False,
+            rule="closed-silence",
+            reason=f"The application is closed ({ctx.outcome}); no more contact.",
+            optional=(),
+            blocked=_CLOSED,
+            outcome=ctx.outcome,
+            timezone=app.timezone,
+            revisit_at=None,
         )
     if state == "scheduled":
         return _wait(
@@ -525,23 +525,23 @@ def _wait(
         changes.append(ctx.late_limit())
     ahead = [t for t in changes if t is not None and t > now]
     first = min(ahead) if ahead else None
-    return Decision(  # (positional: a third cheaper than by keyword)
-        app.id,  # application
-        now,  # as_of
-        ctx.state,  # state
-        "wait",  # action
-        (),  # to
-        first,  # not_before
-        None,  # due_by
-        None,  # suggested_at
-        False,  # late
-        rule,  # rule
-        reason if ctx.reopened_at is None else _reopened(ctx, reason),  # reason
-        optional,  # optional
-        blocked,  # blocked
-        None,  # outcome
-        app.timezone,  # timezone
-        first,  # revisit_at
+    return Decision(
+        application=app.id,
+        as_of=now,
+        state=ctx.state,
+        action="wait",
+        to=(),
+        not_before=first,
+        due_by=None,
+        suggested_at=None,
+        late=False,
+        rule=rule,
+        reason=reason if ctx.reopened_at is None else _reopened(ctx, reason),
+        optional=optional,
+        blocked=blocked,
+        outcome=None,
+        timezone=app.timezone,
+        revisit_at=first,
     )
 
 
@@ -582,23 +582,23 @@ def _act(
     for instant in (due_by, limit):
         if instant is not None and instant > now and (revisit is None or instant < revisit):
             revisit = instant
-    return Decision(  # (positional: a third cheaper than by keyword)
-        app.id,  # application
-        now,  # as_of
-        ctx.state,  # state
-        action,  # action
-        to,  # to
-        not_before,  # not_before
-        due_by,  # due_by
-        suggested or start,  # suggested_at
-        late,  # late
-        rule,  # rule
-        reason if ctx.reopened_at is None else _reopened(ctx, reason),  # reason
-        optional,  # optional
-        blocked,  # blocked
-        None,  # outcome
-        app.timezone,  # timezone
-        revisit,  # revisit_at
+    return Decision(
+        application=app.id,
+        as_of=now,
+        state=ctx.state,
+        action=action,
+        to=to,
+        not_before=not_before,
+        due_by=due_by,
+        suggested_at=suggested or start,
+        late=late,
+        rule=rule,
+        reason=reason if ctx.reopened_at is None else _reopened(ctx, reason),
+        optional=optional,
+        blocked=blocked,
+        outcome=None,
+        timezone=app.timezone,
+        revisit_at=revisit,
     )
 
 

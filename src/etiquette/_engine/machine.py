@@ -840,9 +840,12 @@ def _utc(instant: datetime) -> datetime:
 def new_context(app: Application, policy: Policy) -> Context:
     """The context before any event."""
     timed, thanks_timed = _timed(policy)
-    # (positional: by keyword it costs a third more)
     return Context(
-        policy.numbers, calendar_for(app.timezone, app.country), policy.initial, timed, thanks_timed
+        numbers=policy.numbers,
+        calendar=calendar_for(app.timezone, app.country),
+        state=policy.initial,
+        timed=timed,
+        thanks_timed=thanks_timed,
     )
 
 
@@ -858,7 +861,7 @@ def replay(app: Application, policy: Policy, until: datetime) -> Context:
         if event._at_utc > until:
             break
         try:
-            apply(ctx, policy, event, False)  # (not judged)
+            apply(ctx, policy, event, judged=False)
         except InvalidEvent as exc:
             raise exc.within(f"events[{ordered(app)[position][0]}]") from None
     advance(ctx, policy, until)
@@ -1089,8 +1092,7 @@ def _silence_until(ctx: Context, policy: Policy, trigger: str) -> datetime | Non
 def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tuple[Violation, ...]:
     """Apply one event to the context; return the rules it broke (contacts only).
 
-    With ``judged`` false the guards are not asked and nothing is returned (the replay passes
-    it by position, once per event: a keyword costs the call more). An event that cannot
+    With ``judged`` false the guards are not asked and nothing is returned. An event that cannot
     happen raises :class:`InvalidEvent` with a path relative to the event (``InvalidEvent.within``
     places it).
     """
