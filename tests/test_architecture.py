@@ -14,6 +14,7 @@ imports inside functions and under ``TYPE_CHECKING`` included):
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,13 @@ def test_the_layers_above_use_the_engines_package_and_import_down(path: Path) ->
         other = layer_of(target)
         if other != layer:
             assert other in LAYERS[layer], f"{name} imports {target}: {layer} may not use {other}"
+
+
+def test_the_architecture_page_lists_the_engines_modules_in_their_order() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("## The engine, from the bottom up", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\d+\. `(\w+)`", section, flags=re.M)
+    assert tuple(listed) == ENGINE_ORDER
+    for layer in LAYERS:
+        if layer.startswith("etiquette._") or layer == "etiquette.referee":
+            assert layer.split(".", 1)[1].split(".")[0] in page, layer
