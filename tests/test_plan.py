@@ -33,6 +33,7 @@ from etiquette import (
     plan,
     record,
 )
+from etiquette._engine import ACTIONS, CHECKABLE
 from etiquette._engine.spec import policy_from_text
 
 from . import strategies as s
@@ -137,6 +138,7 @@ def test_revisit_at_the_decision_holds_until_revisit_at_and_changes_there(
 ) -> None:
     app, now, policy = situation(data)
     decision = next_action(app, now, policy)
+    assert decision.action in ACTIONS  # the vocabulary's actions, and no other
     revisit = decision.revisit_at
     if revisit is None:
         later = now + timedelta(days=data.draw(st.integers(1, 800)))
@@ -163,15 +165,6 @@ def test_plan_revisit_at_is_the_decisions(data: st.DataObject) -> None:
 
 
 # --- plan and check agree ---------------------------------------------------------------------
-
-
-ACTIONS = (
-    "send_thank_you",
-    "mail_handwritten_note",
-    "send_status_inquiry",
-    "reply_to_rejection",
-    "respond_to_offer",
-)
 
 
 def _round(app: Application) -> tuple[str, ...]:
@@ -204,7 +197,7 @@ def test_check_allows_exactly_inside_the_windows_of_the_plan(data: st.DataObject
         action, to = w.action, (w.to[0] if w.to else None)
         edges = [w.not_before, *(e for e in (w.due_by, w.limit) if e is not None)]
     else:
-        action = data.draw(st.sampled_from(ACTIONS), label="action")
+        action = data.draw(st.sampled_from(CHECKABLE), label="action")
         to = data.draw(st.sampled_from((*names, "Zed Stranger", None)), label="to")
         edges = [e for w in p.windows for e in (w.not_before, w.due_by, w.limit) if e is not None]
     # the instants where the answer could change: the bounds and the state changes, a
