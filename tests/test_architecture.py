@@ -43,8 +43,16 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._proof": {"etiquette.referee", "etiquette._progress"},
     "etiquette._bulk": {"etiquette._progress"},
     "etiquette._docs": {"etiquette.referee"},
-    "etiquette._cli": {"etiquette._bulk", "etiquette._docs", "etiquette._proof"},
-    "etiquette": {"etiquette._bulk"},  # the public face
+    "etiquette._store": set(),
+    "etiquette._ics": set(),
+    "etiquette._cli": {
+        "etiquette._bulk",
+        "etiquette._docs",
+        "etiquette._ics",
+        "etiquette._proof",
+        "etiquette._store",
+    },
+    "etiquette": {"etiquette._bulk", "etiquette._ics"},  # the public face
     "etiquette.__main__": {"etiquette._cli"},  # `python -m etiquette`
 }
 

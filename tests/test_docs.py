@@ -504,9 +504,14 @@ def _matches(expected: str, actual: str) -> bool:
 
 @pytest.mark.parametrize("page", _HAND_WRITTEN, ids=lambda p: p.name)
 def test_the_command_line_examples_of_the_docs_print_what_they_show(
-    page: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    page: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(DOCS)
+    # the tracker's commands of a page share one database, new for the page
+    monkeypatch.setenv("ETIQUETTE_DB", str(tmp_path / "tracker.sqlite3"))
     for line, command, expected in _transcripts(page.read_text(encoding="utf-8")):
         argv = shlex.split(command)
         assert argv[0] == "etiquette", f"{page.name}:{line}: only etiquette commands are run"

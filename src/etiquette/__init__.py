@@ -50,6 +50,7 @@ from ._engine import (
     plan,
     record,
 )
+from ._ics import to_ics
 
 __version__ = "0.1.0"
 
@@ -87,4 +88,5 @@ __all__ = [
     "next_actions",
     "plan",
     "record",
+    "to_ics",
 ]

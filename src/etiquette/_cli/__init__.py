@@ -1,6 +1,8 @@
-"""The command line: ``etiquette next``, ``check``, ``demo``, ``docs`` and ``verify``.
+"""The command line: ``etiquette next``, ``check``, ``demo``, ``docs``, ``verify`` and the
+personal tracker (``add``, ``new``, ``log``, ``undo``, ``due``, ``show``, ``export``, ``import``).
 
-One module per command group (``decide``: next and check; ``demo``; ``docs``; ``verify``), each
+One module per command group (``decide``: next and check; ``demo``; ``docs``; ``verify``;
+``track``: the tracker), each
 adding its sub-commands to the one parser; :mod:`.common` holds what they share. Bad input of
 any kind exits with status 2 and one line on stderr naming the problem and its place; never a
 traceback. A command imports what is heavy only when it runs, so that start-up stays short.
@@ -13,13 +15,13 @@ import sys
 from collections.abc import Sequence
 
 from .._engine import EtiquetteError
-from . import decide, demo, docs, verify
+from . import decide, demo, docs, track, verify
 from .common import EXIT_BAD_INPUT, EXIT_OK, Parser
 
 __all__ = ["main"]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_GROUPS = (decide, demo, docs, verify)
+_GROUPS = (decide, demo, docs, verify, track)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -61,6 +61,7 @@ from .model import (
     StatusInquirySent,
     ThankYouSent,
     Withdrawn,
+    event_from_dict,
     load_json,
 )
 from .plan import Change, Plan, Window, plan
@@ -130,6 +131,7 @@ __all__ = [
     "decide_at",
     "default_policy",
     "describe",
+    "event_from_dict",
     "json_line",
     "load_json",
     "load_policy",
