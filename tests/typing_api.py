@@ -44,6 +44,7 @@ from etiquette import (
     next_action,
     plan,
     record,
+    to_ics,
 )
 
 
@@ -154,6 +155,14 @@ def look_ahead(app: Application, now: datetime, policy: Policy | None) -> dict[s
     ahead.state = "closed"  # type: ignore[misc]
     del revisit_at, state
     return ahead.to_dict()
+
+
+def calendar(apps: list[Application], now: datetime, policy: Policy | None) -> str:
+    text = to_ics(apps, now)
+    assert_type(text, str)
+    to_ics(apps, now, policy, events=True)
+    to_ics(apps, now, policy, True)  # type: ignore[call-arg]
+    return text
 
 
 def ask_before_sending(app: Application, at: datetime) -> bool:
