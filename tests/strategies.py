@@ -430,7 +430,12 @@ def _reply(draw: st.DrawFn, at: datetime) -> ReplyReceived:
     expected = None
     if draw(_BOOLEANS):
         expected = _local_date(at) + timedelta(days=draw(_DAYS_AHEAD))
-    return ReplyReceived(at=at, decision_expected_by=expected, violations=draw(_RULE_ID_LISTS))
+    return ReplyReceived(
+        at=at,
+        decision_expected_by=expected,
+        notes=draw(_NOTE_LISTS),
+        violations=draw(_RULE_ID_LISTS),
+    )
 
 
 def _offer(draw: st.DrawFn, at: datetime) -> OfferReceived:
@@ -607,6 +612,7 @@ def applications(draw: st.DrawFn, max_events: int = 8) -> Application:
         role=draw(_OPTIONAL_TEXTS),
         timezone=zone,
         country=draw(_COUNTRIES),
+        candidate=draw(_OPTIONAL_TEXTS),
         events=tuple(_BUILDERS[draw(_EVENT_TYPE_ST)](draw, draw(at)) for _ in range(count)),
     )
 

@@ -67,6 +67,10 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE applications ADD COLUMN state TEXT;
     CREATE INDEX applications_by_revisit ON applications(revisit_at);
     """,
+    # 3: the candidate's name, to sign drafts with
+    """
+    ALTER TABLE applications ADD COLUMN candidate TEXT;
+    """,
 )
 
 #: The version this code writes.
@@ -213,7 +217,7 @@ class Store:
     def get(self, app_id: str) -> Application:
         """The application with this id, its events in the order they were logged."""
         row = self.db.execute(
-            "SELECT id, company, role, timezone, country FROM applications WHERE id = ?",
+            "SELECT id, company, role, timezone, country, candidate FROM applications WHERE id = ?",
             (app_id,),
         ).fetchone()
         if row is None:
@@ -223,7 +227,8 @@ class Store:
     def all(self) -> list[Application]:
         """Every application, in the order they were added."""
         rows = self.db.execute(
-            "SELECT id, company, role, timezone, country FROM applications ORDER BY rowid"
+            "SELECT id, company, role, timezone, country, candidate FROM applications "
+            "ORDER BY rowid"
         ).fetchall()
         return [Application.from_dict(self._wire(row)) for row in rows]
 
@@ -248,7 +253,7 @@ class Store:
         return None if row is None else _event_wire(row)
 
     def _wire(self, row: Sequence[Any]) -> dict[str, Any]:
-        app_id, company, role, timezone, country = row
+        app_id, company, role, timezone, country, candidate = row
         events = self.db.execute(
             f"SELECT {', '.join(c for c, _ in _EVENT_COLUMNS)} FROM events "
             "WHERE application = ? ORDER BY seq",
@@ -262,6 +267,8 @@ class Store:
         data["timezone"] = timezone
         if country is not None:
             data["country"] = country
+        if candidate is not None:
+            data["candidate"] = candidate
         data["events"] = [_event_wire(e) for e in events]
         return data
 
@@ -278,9 +285,18 @@ class Store:
                     )
                 db.execute("DELETE FROM applications WHERE id = ?", (app.id,))
             db.execute(
-                "INSERT INTO applications (id, company, role, timezone, country, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (app.id, app.company, app.role, app.timezone, app.country, _utc_text(now)),
+                "INSERT INTO applications "
+                "(id, company, role, timezone, country, candidate, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    app.id,
+                    app.company,
+                    app.role,
+                    app.timezone,
+                    app.country,
+                    app.candidate,
+                    _utc_text(now),
+                ),
             )
             for seq, event in enumerate(app.to_dict()["events"], start=1):
                 self._insert_event(app.id, seq, event, now)

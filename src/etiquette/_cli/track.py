@@ -56,6 +56,7 @@ def add(sub: Any) -> None:
     cmd.add_argument("--role")
     cmd.add_argument("--timezone", default="UTC", help="the employer's IANA zone (default UTC)")
     cmd.add_argument("--country", help="ISO 3166 code whose public holidays are not business days")
+    cmd.add_argument("--candidate", help="your name, to sign the drafts with")
     _store_options(cmd)
     cmd.set_defaults(run=_new)
 
@@ -69,6 +70,7 @@ def add(sub: Any) -> None:
     cmd.add_argument("--interviewers", help="the interview's interviewers, comma-separated")
     cmd.add_argument("--date", help="the decision date they gave (YYYY-MM-DD)")
     cmd.add_argument("--respond-by", help="an offer's respond-by (a date or an instant)")
+    cmd.add_argument("--note", action="append", help="what was said (repeatable)")
     cmd.add_argument(
         "--force", action="store_true", help="record a contact already sent, despite its rules"
     )
@@ -160,6 +162,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         data["role"] = args.role
     if args.country:
         data["country"] = args.country
+    if args.candidate:
+        data["candidate"] = args.candidate
     app = Application.from_dict(data)
     args.replace = False
     return _put_all(args, out, [app])
@@ -194,6 +198,8 @@ def _log(args: argparse.Namespace, out: TextIO) -> int:
         data["decision_expected_by"] = args.date
     if args.respond_by is not None:
         data["respond_by"] = args.respond_by
+    if args.note:
+        data["notes"] = args.note
     event = event_from_dict(data, "event")
     policy = policy_of(args)
     store = open_store(args)

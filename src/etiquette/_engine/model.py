@@ -200,6 +200,10 @@ class ReplyReceived(_Base):
     decision_expected_by: date | None = attrs.field(
         default=None, converter=_plain_date, validator=_date_or_none
     )
+    #: what they said, for the candidate's own record and the drafts
+    notes: tuple[str, ...] = attrs.field(
+        default=(), converter=_str_tuple, validator=[_is_tuple, _names]
+    )
     type: ClassVar[str] = "reply_received"
 
 
@@ -339,7 +343,7 @@ _OWN_FIELDS: dict[str, dict[str, _Reader]] = {
         "notes": _text_list,
     },
     "thank_you_sent": {"to": _text, "channel": _channel},
-    "reply_received": {"decision_expected_by": parse_date},
+    "reply_received": {"decision_expected_by": parse_date, "notes": _text_list},
     "offer_received": {"respond_by": _date_or_instant},
 }
 _FIELDS: dict[str, dict[str, _Reader]] = {
@@ -420,6 +424,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     elif isinstance(event, ReplyReceived):
         if event.decision_expected_by is not None:
             out["decision_expected_by"] = event.decision_expected_by.isoformat()
+        if event.notes:
+            out["notes"] = list(event.notes)
     elif isinstance(event, OfferReceived) and event.respond_by is not None:
         out["respond_by"] = (
             format_instant(event.respond_by)
@@ -473,7 +479,7 @@ def in_order(events: Sequence[Event]) -> tuple[Event, ...]:
 _AT_UTC = operator.attrgetter("_at_utc")
 
 
-_APP_KEYS = ("id", "company", "role", "timezone", "country", "events")
+_APP_KEYS = ("id", "company", "role", "timezone", "country", "candidate", "events")
 _APP_KEY_SET = frozenset(_APP_KEYS)
 
 
@@ -490,6 +496,8 @@ class Application:
     role: str | None = attrs.field(default=None, validator=_optional_text)
     timezone: str = attrs.field(default="UTC", validator=_tz)
     country: str | None = attrs.field(default=None, validator=_country)
+    #: the candidate's name, to sign messages with (optional)
+    candidate: str | None = attrs.field(default=None, validator=_optional_text)
     #: the events in the order of their instants (stable), made once with the value: the
     #: engine replays them in this order at every decision
     _timeline: tuple[Event, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -519,6 +527,8 @@ class Application:
         out["timezone"] = self.timezone
         if self.country is not None:
             out["country"] = self.country
+        if self.candidate is not None:
+            out["candidate"] = self.candidate
         out["events"] = [event_to_dict(e) for e in self.events]
         return out
 
@@ -552,6 +562,9 @@ def _application(cls: type[Application], data: object) -> Application:
     country = data.get("country")
     if country is not None:
         check_country(country, "country")
+    candidate = data.get("candidate")
+    if candidate is not None:
+        _text(candidate, "candidate")
     raw_events = data.get("events", [])
     if not isinstance(raw_events, list):
         raise InvalidApplication("events", f"expected a list of events, got {_kind(raw_events)}")
@@ -569,6 +582,7 @@ def _application(cls: type[Application], data: object) -> Application:
             role=role,
             timezone=timezone,
             country=country,
+            candidate=candidate,
         )
     # Every field is checked above as the class's validators would check it, in the form its
     # converters would give it: running them again would double the cost of loading, the bulk
@@ -576,7 +590,7 @@ def _application(cls: type[Application], data: object) -> Application:
     # setters (as are an event's: _event). Tests prove the result equal to what the validating
     # constructor builds from the same values.
     app = object.__new__(cls)
-    values = (ident, tuple(events), company, role, timezone, country, in_order(events))
+    values = (ident, tuple(events), company, role, timezone, country, candidate, in_order(events))
     for put, value in zip(_APP_SETTERS, values, strict=True):
         put(app, value)
     return app
@@ -594,7 +608,7 @@ def _setter(cls: type, name: str) -> _Setter:
 
 
 #: Application's fields, in order: :func:`_application` sets them through these setters.
-_APP_FIELDS = ("id", "events", "company", "role", "timezone", "country", "_timeline")
+_APP_FIELDS = ("id", "events", "company", "role", "timezone", "country", "candidate", "_timeline")
 if tuple(a.name for a in attrs.fields(Application)) != _APP_FIELDS:  # pragma: no cover
     raise TypeError(f"Application's fields are not {_APP_FIELDS}")
 _APP_SETTERS = tuple(_setter(Application, name) for name in _APP_FIELDS)
