@@ -45,14 +45,16 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._docs": {"etiquette.referee"},
     "etiquette._store": set(),
     "etiquette._ics": set(),
+    "etiquette._drafts": set(),
     "etiquette._cli": {
+        "etiquette._drafts",
         "etiquette._bulk",
         "etiquette._docs",
         "etiquette._ics",
         "etiquette._proof",
         "etiquette._store",
     },
-    "etiquette": {"etiquette._bulk", "etiquette._ics"},  # the public face
+    "etiquette": {"etiquette._bulk", "etiquette._drafts", "etiquette._ics"},  # the public face
     "etiquette.__main__": {"etiquette._cli"},  # `python -m etiquette`
 }
 

@@ -96,7 +96,7 @@ def test_due_marks_what_is_overdue_and_sorts_soonest_first(cli: Any, db: str) ->
     assert status == 0
     lines = out.splitlines()
     assert lines[1].startswith("!")  # late: the thank-you was due yesterday
-    assert "overdue" in lines[-1]
+    assert "overdue" in lines[-2]
     status, out, _ = cli(
         ["due", "--now", "2026-11-25T09:00:00-05:00", "--within", "0h", "--db", db]
     )

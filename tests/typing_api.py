@@ -20,9 +20,11 @@ from etiquette import (
     Blocked,
     Change,
     Decision,
+    Draft,
     EtiquetteError,
     EtiquetteViolation,
     Event,
+    Finding,
     Interview,
     InvalidApplication,
     InvalidEvent,
@@ -40,6 +42,8 @@ from etiquette import (
     Window,
     Withdrawn,
     check,
+    draft,
+    lint,
     load_policy,
     next_action,
     plan,
@@ -155,6 +159,25 @@ def look_ahead(app: Application, now: datetime, policy: Policy | None) -> dict[s
     ahead.state = "closed"  # type: ignore[misc]
     del revisit_at, state
     return ahead.to_dict()
+
+
+def messages(app: Application, now: datetime) -> list[str]:
+    drafts = draft(app, now)
+    assert_type(drafts, list[Draft])
+    for d in drafts:
+        kind: str = d.kind
+        to: tuple[str, ...] = d.to
+        subject: str = d.subject
+        body: str = d.body
+        found = lint(body, kind, app)
+        assert_type(found, list[Finding])
+        for f in found:
+            where: tuple[int, int] = (f.line, f.column)
+            del where
+        del to, subject
+    lint("text", "thank_you", phrases="mine.toml")
+    lint("text", "thank_you", app, "mine.toml")  # type: ignore[call-arg]
+    return [d.body for d in drafts]
 
 
 def calendar(apps: list[Application], now: datetime, policy: Policy | None) -> str:

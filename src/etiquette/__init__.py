@@ -17,6 +17,7 @@ etiquette; :func:`next_action` says what to do next, from when, until when, and 
 """
 
 from ._bulk import next_actions
+from ._drafts import Draft, DraftError, Finding, draft, lint
 from ._engine import (
     Application,
     Blocked,
@@ -59,9 +60,12 @@ __all__ = [
     "Blocked",
     "Change",
     "Decision",
+    "Draft",
+    "DraftError",
     "EtiquetteError",
     "EtiquetteViolation",
     "Event",
+    "Finding",
     "Interview",
     "InvalidApplication",
     "InvalidEvent",
@@ -83,6 +87,8 @@ __all__ = [
     "Withdrawn",
     "__version__",
     "check",
+    "draft",
+    "lint",
     "load_policy",
     "next_action",
     "next_actions",

@@ -323,6 +323,8 @@ def _due(args: argparse.Namespace, out: TextIO) -> int:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
     if any(_overdue(d) for _, d, _ in rows):
         out.write("! overdue: its deadline has passed (still allowed, late)\n")
+    if any(d.action not in ("wait", "none") for _, d, _ in rows):
+        out.write("etiquette draft ID writes the message for an action due\n")
     return EXIT_OK
 
 
@@ -356,6 +358,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         out.write("  (nothing yet)\n")
     out.write(f"\nnow ({local(cal, now)}): {decision.state}, {_what(decision)}\n")
     out.write(f"  {decision.reason}\n")
+    if decision.action not in ("wait", "none"):
+        out.write(f"  the message: etiquette draft {app.id}\n")
     if ahead.windows or ahead.changes:
         out.write("\nahead\n")
         items: list[tuple[datetime, str]] = []
