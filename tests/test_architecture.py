@@ -46,12 +46,14 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._store": set(),
     "etiquette._ics": set(),
     "etiquette._drafts": set(),
+    "etiquette._service": {"etiquette._store", "etiquette._ics"},
     "etiquette._cli": {
         "etiquette._drafts",
         "etiquette._bulk",
         "etiquette._docs",
         "etiquette._ics",
         "etiquette._proof",
+        "etiquette._service",
         "etiquette._store",
     },
     "etiquette": {"etiquette._bulk", "etiquette._drafts", "etiquette._ics"},  # the public face

@@ -36,7 +36,7 @@ from . import strategies as s
 T = TypeVar("T")
 
 #: Settings for ``find``: enough examples to reach rare kinds; the first one found will do.
-FIND = settings(max_examples=3000, database=None, phases=[Phase.generate])
+FIND = settings(max_examples=10_000, database=None, phases=[Phase.generate], derandomize=True)
 
 CLOSING = ("offer_accepted", "offer_declined", "withdrawn", "rejection_reply_sent")
 

@@ -15,13 +15,13 @@ import sys
 from collections.abc import Sequence
 
 from .._engine import EtiquetteError
-from . import decide, demo, docs, drafts, track, verify
+from . import decide, demo, docs, drafts, serve, track, verify
 from .common import EXIT_BAD_INPUT, EXIT_OK, Parser
 
 __all__ = ["main"]
 
 #: The command groups, in the order ``--help`` lists their commands.
-_GROUPS = (decide, demo, docs, verify, track, drafts)
+_GROUPS = (decide, demo, docs, verify, track, drafts, serve)
 
 
 def _parser() -> argparse.ArgumentParser:
