@@ -218,6 +218,8 @@ def main() -> None:
         one = Path(tmp) / "one.json"
         one.write_text(json.dumps(application(args.seed, 7)), encoding="utf-8")
         starts = [_run([*cli, str(one), *now]) for _ in range(7)]
+        print("POST /v1/next on uvicorn...", file=sys.stderr)
+        served, served_cpu = _served(args.seed, Path(tmp))
 
     rows = [
         ("decisions per CPU s, loaded applications (next_actions)", f"{engine_rate:,.0f}"),
@@ -240,6 +242,14 @@ def main() -> None:
         ),
         (f"benchmark process peak memory, after {big:,} (MB)", f"{peak_self:.0f}"),
         (
+            "POST /v1/next per s, one application a request (uvicorn, one worker, one core)",
+            f"{served:,.0f} wall; {served_cpu:,.0f} per server CPU s",
+        ),
+        (
+            "  vs --jsonl lines per CPU s, the same applications",
+            f"{served_cpu / (lines_small / t_jsonl):.2f}x",
+        ),
+        (
             "etiquette next, one application, CPU / wall, median of 7 (s, target < 0.3)",
             f"{statistics.median(r[0] for r in starts):.3f} / "
             f"{statistics.median(r[1] for r in starts):.3f}",
@@ -254,6 +264,65 @@ def main() -> None:
     print(f"|{'-' * (width + 2)}|------:|")
     for name, value in rows:
         print(f"| {name:<{width}} | {value} |")
+
+
+def _served(seed: int, tmp: Path, n: int = 2000) -> tuple[float, float]:
+    """Requests per wall second and per server CPU second of ``POST /v1/next``: ``etiquette
+    serve`` (uvicorn, one worker) pinned to the benchmark's core, the client (this process, on
+    one connection kept alive) on the other core when there is one."""
+    import http.client
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    env = {**os.environ, "ETIQUETTE_DB": str(tmp / "served.sqlite3")}
+    server = subprocess.Popen(
+        [*_etiquette(), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        others = [c for c in range(os.cpu_count() or 1) if c not in cores]
+        if others and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {others[0]})  # the client apart from the server
+        bodies = [json.dumps(application(seed, i)).encode() for i in range(n)]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(100):
+            try:
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+                break
+            except OSError:
+                connection.close()
+                time.sleep(0.1)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        path = f"/v1/next?now={NOW.isoformat().replace('+', '%2B')}"
+        cpu_before = _process_cpu(server.pid)
+        started = time.perf_counter()
+        for body in bodies:
+            connection.request("POST", path, body, {"Content-Type": "application/json"})
+            answer = connection.getresponse()
+            answer.read()
+            if answer.status != 200:
+                raise SystemExit(f"POST /v1/next answered {answer.status}")
+        wall = time.perf_counter() - started
+        cpu = _process_cpu(server.pid) - cpu_before
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait()
+        if cores and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, set(cores))
+    return n / wall, n / max(cpu, 1e-9)
+
+
+def _process_cpu(pid: int) -> float:
+    """A process's user + system CPU seconds so far (Linux: /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _throughputs(n: int, seed: int, policy: Any, rounds: int = 20) -> tuple[float, float]:

@@ -46,7 +46,7 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._store": set(),
     "etiquette._ics": set(),
     "etiquette._drafts": set(),
-    "etiquette._service": {"etiquette._store", "etiquette._ics"},
+    "etiquette._service": {"etiquette._store", "etiquette._ics", "etiquette._drafts"},
     "etiquette._cli": {
         "etiquette._drafts",
         "etiquette._bulk",

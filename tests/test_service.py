@@ -266,3 +266,66 @@ def test_a_real_uvicorn_answers_concurrent_requests_alike(tmp_path: Path) -> Non
         _, err = server.communicate(timeout=30)
     assert server.returncode == 0
     assert "Traceback" not in err
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+def tracked(tmp_path: Path, **more: Any) -> TestClient:
+    client = TestClient(create_app(tmp_path / "t.sqlite3"), raise_server_exceptions=False)
+    assert client.post("/v1/applications", json={**contract_data(), **more}).status_code == 201
+    return client
+
+
+def test_the_due_list_soonest_first_with_its_window_rule_and_draft(tmp_path: Path) -> None:
+    client = tracked(tmp_path)
+    page = client.get("/?now=2026-11-24T15:00:00Z")  # Tue 10:00 in New York
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "acme-backend-1" in html
+    assert "send_thank_you → Bo Chen" in html
+    assert "due Tue 2026-11-24 11:00" in html
+    assert "thank-you-24h" in html
+    assert 'href="/applications/acme-backend-1/draft"' in html
+    assert "calendar.ics" in html
+    late = client.get("/?now=2026-11-25T15:00:00Z").text
+    assert 'class="overdue"' in late
+
+
+def test_an_applications_page_and_its_drafts(tmp_path: Path) -> None:
+    client = tracked(tmp_path)
+    html = client.get(f"/applications/acme-backend-1?now={NOW}").text
+    assert "thank-you sent to Ana Ruiz" in html
+    assert "send_status_inquiry" in html  # ahead
+    drafts = client.get(f"/applications/acme-backend-1/draft?now={NOW}").text
+    assert "Dear Bo Chen," in drafts
+
+
+def test_everything_an_application_holds_is_escaped(tmp_path: Path) -> None:
+    client = tracked(tmp_path, company="<script>alert(1)</script>")
+    html = client.get(f"/?now={NOW}").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_form_logs_an_event_and_refuses_cross_site_requests(tmp_path: Path) -> None:
+    client = tracked(tmp_path)
+    html = client.get(f"/applications/acme-backend-1?now={NOW}").text
+    csrf = html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    form = {"csrf": csrf, "type": "thank_you_sent", "at": "2026-11-24T14:00:00Z", "to": "Bo Chen"}
+    done = client.post("/applications/acme-backend-1/events", data=form)
+    assert done.status_code == 200
+    assert "logged: thank_you_sent" in done.text
+    assert len(client.get("/v1/applications").json()[0]["events"]) == 3
+    forged = client.post("/applications/acme-backend-1/events", data={**form, "csrf": "x"})
+    assert forged.status_code == 403
+    other = client.post(
+        "/applications/acme-backend-1/events", data=form, headers={"Origin": "https://evil.example"}
+    )
+    assert other.status_code == 403
+    pushy = {**form, "type": "status_inquiry_sent", "at": "2026-11-24T14:30:00Z"}
+    refused = client.post("/applications/acme-backend-1/events", data=pushy)
+    assert refused.status_code == 409
+    assert "inquiry-after-timeline" in refused.text
+    assert len(client.get("/v1/applications").json()[0]["events"]) == 3

@@ -273,7 +273,34 @@ def create_app(
     async def not_allowed(request: Request, exc: Exception) -> Any:
         return _error(405, "", f"{request.method} is not allowed on {request.url.path}")
 
+    # --- the dashboard ----------------------------------------------------------------------
+
+    from .dashboard import Dashboard
+
+    pages = Dashboard(store)
+
+    async def page_due(request: Request) -> Any:
+        return pages.due(request, instant(request, "now"))
+
+    async def page_application(request: Request) -> Any:
+        return pages.application(request, request.path_params["app_id"], instant(request, "now"))
+
+    async def page_draft(request: Request) -> Any:
+        return pages.draft(request, request.path_params["app_id"], instant(request, "now"))
+
+    async def page_log(request: Request) -> Any:
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > max_body:
+                raise _Refused(413, "", f"the body is over {max_body} bytes")
+        return pages.log(request, request.path_params["app_id"], raw)
+
     routes = [
+        Route("/", guarded(page_due), methods=["GET"]),
+        Route("/applications/{app_id}", guarded(page_application), methods=["GET"]),
+        Route("/applications/{app_id}/draft", guarded(page_draft), methods=["GET"]),
+        Route("/applications/{app_id}/events", guarded(page_log), methods=["POST"]),
         Route("/healthz", guarded(healthz, open_to_all=True), methods=["GET"]),
         Route("/openapi.json", guarded(openapi_json), methods=["GET"]),
         Route("/v1/next", guarded(next_), methods=["POST"]),
