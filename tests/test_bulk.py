@@ -354,3 +354,52 @@ def test_jsonl_reads_a_line_as_json_loads_reads_it(text: str) -> None:
         with pytest.raises(InvalidApplication) as caught:
             _loads(line)
         assert (caught.value.path, caught.value.why) == error
+
+
+# --- keep going past bad lines ------------------------------------------------------------------
+
+
+def test_keep_going_writes_each_bad_lines_error_in_its_place(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    lines = [json.dumps(ACME), "{not json", json.dumps(IMPOSSIBLE), json.dumps(GLOBEX)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out, err = cli(["next", str(path), "--jsonl", "--keep-going", "--now", NOW.isoformat()])
+    assert status == 1
+    assert err == "2 bad line(s): 2, 3\n"
+    written = [json.loads(line) for line in out.splitlines()]
+    assert len(written) == 4
+    assert written[0] == next_action(Application.from_dict(ACME), NOW).to_dict()
+    assert written[1] == {
+        "line": 2,
+        "error": {"path": "column 2", "message": written[1]["error"]["message"]},
+    }
+    assert written[1]["error"]["message"].startswith("invalid JSON")
+    assert written[2]["line"] == 3
+    assert written[2]["error"]["path"] == "events[1]"
+    assert written[3]["application"] == "globex-sre"
+    # without the flag the first bad line stops the run, as before
+    status, out, err = cli(["next", str(path), "--jsonl", "--now", NOW.isoformat()])
+    assert status == 2
+    assert len(out.splitlines()) == 1
+    assert err.startswith("error: line 2: ")
+
+
+def test_keep_going_only_with_jsonl(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(ACME), encoding="utf-8")
+    status, _, err = cli(["next", str(path), "--keep-going"])
+    assert status == 2
+    assert "--keep-going" in err
+
+
+def test_next_actions_can_yield_the_errors_in_place() -> None:
+    apps = [Application.from_dict(d) for d in (ACME, IMPOSSIBLE, GLOBEX)]
+    out = list(next_actions(apps, NOW, errors="yield"))
+    assert isinstance(out[0], Decision)
+    assert isinstance(out[1], InvalidEvent)
+    assert out[1].path == "[1].events[1]"
+    assert isinstance(out[2], Decision)
+    with pytest.raises(InvalidEvent):
+        list(next_actions(apps, NOW))
+    with pytest.raises(InvalidApplication):
+        next_actions(apps, NOW, errors="ignore")  # type: ignore[call-overload]

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 from ._engine import (
     Application,
@@ -31,9 +31,33 @@ from ._progress import ProgressBar, on_terminal
 __all__ = ["next_actions", "run_jsonl"]
 
 
+@overload
 def next_actions(
-    apps: Iterable[Application], now: datetime, policy: Policy | None = None
-) -> Iterator[Decision]:
+    apps: Iterable[Application],
+    now: datetime,
+    policy: Policy | None = None,
+    *,
+    errors: Literal["raise"] = "raise",
+) -> Iterator[Decision]: ...
+
+
+@overload
+def next_actions(
+    apps: Iterable[Application],
+    now: datetime,
+    policy: Policy | None = None,
+    *,
+    errors: Literal["yield"],
+) -> Iterator[Decision | InvalidApplication | InvalidEvent]: ...
+
+
+def next_actions(
+    apps: Iterable[Application],
+    now: datetime,
+    policy: Policy | None = None,
+    *,
+    errors: Literal["raise", "yield"] = "raise",
+) -> Iterator[Decision] | Iterator[Decision | InvalidApplication | InvalidEvent]:
     """The decision of each application of ``apps`` as of ``now``, lazily, in order.
 
     Each decision is exactly ``next_action(app, now, policy)``. The result is an iterator: it
@@ -42,20 +66,25 @@ def next_actions(
     ``list()`` to keep them all. ``now`` and ``policy`` are checked at the call, before any
     application is read. An application whose history cannot have happened raises
     :class:`InvalidEvent` when it is reached, its path prefixed by its position
-    (``[41].events[2]``); the decisions yielded before it stand.
+    (``[41].events[2]``); the decisions yielded before it stand. With ``errors="yield"`` that
+    error is yielded in the decision's place instead, and the rest follow.
     """
+    if errors not in ("raise", "yield"):
+        raise InvalidApplication("errors", f'expected "raise" or "yield", got {errors!r}')
     # checked once here, as next_action checks it at each call
-    return _decisions(apps, as_of(now), policy or default_policy())
+    return _decisions(apps, as_of(now), policy or default_policy(), errors == "yield")
 
 
-def _decisions(apps: Iterable[Application], now: datetime, policy: Policy) -> Iterator[Decision]:
+def _decisions(
+    apps: Iterable[Application], now: datetime, policy: Policy, keep_going: bool = False
+) -> Iterator[Any]:
     for i, app in enumerate(apps):
         try:
             yield decide_at(app, now, policy)
-        except InvalidEvent as exc:
-            raise exc.within(f"[{i}]") from None
-        except InvalidApplication as exc:
-            raise exc.within(f"[{i}]") from None
+        except (InvalidEvent, InvalidApplication) as exc:
+            if not keep_going:
+                raise exc.within(f"[{i}]") from None
+            yield exc.within(f"[{i}]")
 
 
 class LineError(EtiquetteError):
@@ -77,14 +106,17 @@ def run_jsonl(
     *,
     progress: IO[str] | None = None,
     total: int | None = None,
+    bad_lines: list[int] | None = None,
 ) -> int:
     """Decide each application of a JSON Lines stream; write one decision per line to ``out``.
 
     Lines holding only whitespace are skipped (they still count in line numbers). The first bad
     line raises :class:`LineError` naming its 1-based line number; the decisions of the lines
-    before it have already been written. With ``progress`` (a terminal), a progress line is
-    redrawn on it; ``total`` is the input's size in bytes, when known. Returns the number of
-    decisions written.
+    before it have already been written. With ``bad_lines`` (a list), a bad line is written as
+    ``{"line": N, "error": {"path": …, "message": …}}`` in its place instead, its number appended
+    to the list, and the run goes on. With ``progress`` (a terminal), a progress line is redrawn
+    on it; ``total`` is the input's size in bytes, when known. Returns the number of decisions
+    written.
     """
     chosen = policy or default_policy()
     now = as_of(now)
@@ -101,6 +133,16 @@ def run_jsonl(
             app = Application.from_dict(data)
             decision = decide_at(app, now, chosen)
         except (InvalidApplication, InvalidEvent) as exc:
+            if bad_lines is not None:
+                error = {"path": exc.path, "message": exc.why}
+                out.write(
+                    json.dumps(
+                        {"line": number, "error": error}, ensure_ascii=False, separators=(",", ":")
+                    )
+                    + "\n"
+                )
+                bad_lines.append(number)
+                continue
             out.flush()
             if bar is not None:
                 bar.close(written)

@@ -46,6 +46,11 @@ def add(sub: Any) -> None:
         action="store_true",
         help="JSON Lines: one application per input line, one decision per output line (streamed)",
     )
+    nxt.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="with --jsonl: write a bad line's error in its place, go on, and exit 1 at the end",
+    )
     nxt.set_defaults(run=_next)
 
     chk = sub.add_parser("check", help="check whether a contact is allowed (exit 0) or not (1)")
@@ -61,8 +66,10 @@ def add(sub: Any) -> None:
 def _next(args: argparse.Namespace, out: TextIO) -> int:
     policy = policy_of(args)
     now = instant(args.now, "--now")
+    if args.keep_going and not args.jsonl:
+        raise InvalidApplication("--keep-going", "goes with --jsonl")
     if args.jsonl:
-        return _next_jsonl(args.file, out, now, policy)
+        return _next_jsonl(args.file, out, now, policy, args.keep_going)
     apps = applications(read_json(args.file))
     decisions = []
     for prefix, app in apps:
@@ -83,21 +90,28 @@ def _next(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _next_jsonl(file: str, out: TextIO, now: datetime, policy: Policy | None) -> int:
+def _next_jsonl(
+    file: str, out: TextIO, now: datetime, policy: Policy | None, keep_going: bool = False
+) -> int:
     from .._bulk import run_jsonl, size_of, wants_progress
 
     bar = sys.stderr if wants_progress() else None
+    bad: list[int] | None = [] if keep_going else None
     if file == "-":
         binary = getattr(sys.stdin, "buffer", None)  # None: a text-only stdin (embedded use)
         source = binary if binary is not None else (line.encode() for line in sys.stdin)
-        run_jsonl(source, out, now, policy, progress=bar, total=size_of(binary))
-        return EXIT_OK
-    try:
-        handle = open(file, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InvalidApplication(file, f"cannot read: {exc.strerror or exc}") from None
-    with handle:
-        run_jsonl(handle, out, now, policy, progress=bar, total=size_of(handle))
+        run_jsonl(source, out, now, policy, progress=bar, total=size_of(binary), bad_lines=bad)
+    else:
+        try:
+            handle = open(file, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InvalidApplication(file, f"cannot read: {exc.strerror or exc}") from None
+        with handle:
+            run_jsonl(handle, out, now, policy, progress=bar, total=size_of(handle), bad_lines=bad)
+    if bad:
+        out.flush()
+        sys.stderr.write(f"{len(bad)} bad line(s): {', '.join(map(str, bad[:10]))}\n")
+        return EXIT_REFUSED
     return EXIT_OK
 
 
