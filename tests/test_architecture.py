@@ -44,6 +44,7 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._bulk": {"etiquette._progress"},
     "etiquette._docs": {"etiquette.referee"},
     "etiquette._store": set(),
+    "etiquette.dask": set(),  # the optional scale-out, on the engine alone
     "etiquette._ics": set(),
     "etiquette._drafts": set(),
     "etiquette._service": {"etiquette._store", "etiquette._ics", "etiquette._drafts"},

@@ -66,7 +66,7 @@ from .model import (
 )
 from .plan import Change, Plan, Window, plan
 from .policy import Numbers, Policy, Rule
-from .spec import default_policy, load_policy, policy_from_text
+from .spec import default_policy, load_policy, policy_from_data, policy_from_text
 from .times import (
     Calendar,
     Duration,
@@ -140,6 +140,7 @@ __all__ = [
     "parse_date",
     "parse_instant",
     "plan",
+    "policy_from_data",
     "policy_from_text",
     "record",
     "replay",

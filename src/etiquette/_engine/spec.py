@@ -15,7 +15,7 @@ from .errors import SpecError
 from .machine import compile_machine
 from .policy import Policy, read_spec
 
-__all__ = ["default_policy", "load_policy", "policy_from_text"]
+__all__ = ["default_policy", "load_policy", "policy_from_data", "policy_from_text"]
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -58,6 +58,12 @@ def policy_from_text(text: str, where: str = "<spec>") -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(where, "", f"not valid TOML: {exc}") from None
+    return _compile(data, where)
+
+
+def policy_from_data(data: dict[str, Any], where: str = "<spec>") -> Policy:
+    """Check and compile a spec already parsed (``Policy.spec``): how a policy travels to
+    another process, as plain data."""
     return _compile(data, where)
 
 
