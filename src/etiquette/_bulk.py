@@ -8,9 +8,10 @@ decision per output line, written as soon as it is decided.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any, Literal, overload
 
@@ -24,7 +25,6 @@ from ._engine import (
     as_of,
     decide_at,
     default_policy,
-    json_line,
 )
 from ._progress import ProgressBar, on_terminal
 
@@ -118,6 +118,7 @@ def run_jsonl(
     on it; ``total`` is the input's size in bytes, when known. Returns the number of decisions
     written.
     """
+    encode, loads = _wire()
     chosen = policy or default_policy()
     now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
@@ -129,7 +130,7 @@ def run_jsonl(
         if not line or line.isspace():
             continue
         try:
-            data = _loads(line)
+            data = loads(line)
             app = Application.from_dict(data)
             decision = decide_at(app, now, chosen)
         except (InvalidApplication, InvalidEvent) as exc:
@@ -147,11 +148,44 @@ def run_jsonl(
             if bar is not None:
                 bar.close(written)
             raise LineError(number, exc) from None
-        out.write(json_line(decision))
+        # msgspec writes json.dumps(..., ensure_ascii=False, separators=(",", ":"))'s text
+        out.write(encode(decision.to_dict()).decode() + "\n")
         written += 1
     if bar is not None:
         bar.close(written)
     return written
+
+
+@functools.cache
+def _wire() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]]:
+    """msgspec's JSON encoder, and the line reader on its decoder (imported on first use: the
+    rest of the command line starts without it)."""
+    import msgspec
+
+    decode = msgspec.json.Decoder().decode
+    error = msgspec.DecodeError
+
+    def loads(line: bytes) -> Any:
+        try:
+            return decode(line)
+        except error:
+            # not JSON to msgspec (an error, a byte order mark, NaN, a number out of range):
+            # json reads it, or says why not, as it always has
+            return _loads(line)
+
+    return msgspec.json.Encoder().encode, loads
+
+
+def json_line(decision: Decision) -> str:
+    """The ``--jsonl`` line of ``decision``, with its newline: msgspec's text of its wire form,
+    which is ``json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))``."""
+    return _wire()[0](decision.to_dict()).decode() + "\n"
+
+
+def read_line(line: bytes) -> Any:
+    """The JSON value of one input line, exactly as ``json.loads`` reads it (a byte order mark
+    skipped); :class:`InvalidApplication` naming the column when it is not JSON."""
+    return _wire()[1](line)
 
 
 def _loads(line: bytes) -> Any:

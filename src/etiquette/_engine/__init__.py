@@ -26,7 +26,6 @@ from .decisions import (
     as_of,
     check,
     decide_at,
-    json_line,
     next_action,
     record,
 )
@@ -132,7 +131,6 @@ __all__ = [
     "default_policy",
     "describe",
     "event_from_dict",
-    "json_line",
     "load_json",
     "load_policy",
     "next_action",

@@ -6,7 +6,6 @@ These read the state machine of :mod:`etiquette._engine.machine`; they never rea
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -118,66 +117,6 @@ class Decision:
             "outcome": self.outcome,
             "revisit_at": _instant(self.revisit_at, tz),
         }
-
-
-#: A string as JSON text, escaped as ``json.dumps(text, ensure_ascii=False)`` escapes it (the
-#: encoder hands a string straight to json's own escaping)
-_json_text = json.JSONEncoder(ensure_ascii=False).encode
-
-
-#: The same for the names of states, rules and outcomes a policy gives, and the engine's
-#: actions: remembered, as there are few and every decision writes several
-_json_name = functools.lru_cache(maxsize=1024)(_json_text)
-
-
-def _json_texts(values: tuple[str, ...]) -> str:
-    return "[" + ",".join(map(_json_text, values)) + "]" if values else "[]"
-
-
-def _json_instant(value: datetime | None, tz: Any) -> str:
-    return "null" if value is None else f'"{_instant(value, tz)}"'  # (as to_dict writes it)
-
-
-def json_line(decision: Decision) -> str:
-    """One line of JSON text for ``decision``, with its newline: exactly the text of
-    ``json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))``.
-
-    ``etiquette next --jsonl`` writes a decision per line: written directly, a line costs a
-    half of building the dict and encoding it. Tests prove the two texts equal for any decision
-    of the declared types (texts, booleans, aware instants), the engine's and any other.
-    """
-    d = decision
-    tz = _zone(d.timezone)
-    blocked = (
-        ",".join(
-            [
-                f'{{"action":{_json_name(b.action)},"rule":{_json_name(b.rule)},'
-                f'"until":{_json_instant(b.until, tz)}}}'
-                for b in d.blocked
-            ]
-        )
-        if d.blocked
-        else ""
-    )
-    outcome = "null" if d.outcome is None else _json_name(d.outcome)
-    # the keys and their order of Decision.to_dict
-    return (
-        f'{{"application":{_json_text(d.application)},'
-        f'"as_of":"{_as_of(d.as_of, d.timezone)}",'
-        f'"state":{_json_name(d.state)},'
-        f'"action":{_json_name(d.action)},'
-        f'"to":{_json_texts(d.to)},'
-        f'"not_before":{_json_instant(d.not_before, tz)},'
-        f'"due_by":{_json_instant(d.due_by, tz)},'
-        f'"suggested_at":{_json_instant(d.suggested_at, tz)},'
-        f'"late":{"true" if d.late else "false"},'
-        f'"rule":{_json_name(d.rule)},'
-        f'"reason":{_json_text(d.reason)},'
-        f'"optional":{_json_texts(d.optional)},'
-        f'"blocked":[{blocked}],'
-        f'"outcome":{outcome},'
-        f'"revisit_at":{_json_instant(d.revisit_at, tz)}}}\n'
-    )
 
 
 @attrs.frozen
