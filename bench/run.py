@@ -5,6 +5,9 @@ are CPU times of the process measured (``time.process_time``, or the rusage of a
 that other work on a shared machine does not count; comparisons are interleaved. It prints a
 Markdown table:
 
+* decisions per CPU second from applications already loaded, of this code and of the previous
+  release (:data:`BASELINE`, taken out of git), each in processes of its own
+  (``bench/engine_rate.py``), interleaved;
 * decisions per CPU second from applications already loaded (``next_actions``);
 * the same for the Machine-per-application pattern (``bench/machine_per_app.py``), and the ratio,
   both measured in interleaved rounds of about a second each (means over the same time);
@@ -12,8 +15,9 @@ Markdown table:
   the 1M in one pass, generated lazily in chunks of 10k so that at most one chunk lives in
   memory (only the loading and deciding are timed, not the generating), and the same 10k timed
   ten times spread over that pass; both are means over the same stretch of time;
-* ``etiquette next FILE --jsonl`` end to end (a subprocess, start-up included) against the floor
-  of parsing and dumping the same lines with the stdlib ``json`` in a subprocess of its own;
+* ``etiquette next FILE --jsonl`` end to end (a subprocess, start-up included) against the floors
+  of parsing and dumping the same lines with the stdlib ``json`` and with ``msgspec``, each in a
+  subprocess of its own, and against the ``--jsonl`` of the previous release;
 * peak memory (resident set) of the ``--jsonl`` runs, at two input sizes, and of this process;
 * the start-up of ``etiquette next`` on one application (CPU and wall, median of seven runs).
 
@@ -125,12 +129,15 @@ _MEASURE = (
 )
 
 
-def _run(cmd: list[str], stdin: Path | None = None) -> tuple[float, float, float]:
+def _run(
+    cmd: list[str], stdin: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, float]:
     """CPU seconds, wall seconds and peak resident MB of a subprocess (stdout discarded)."""
     with open(stdin or os.devnull, "rb") as src:
         done = subprocess.run(
             [sys.executable, "-c", _MEASURE, *cmd],
             stdin=src,
+            env=env,
             capture_output=True,
             text=True,
             check=True,
@@ -149,6 +156,68 @@ _FLOOR = (
     "        out.write(json.dumps(json.loads(line), ensure_ascii=False, separators=(',', ':')))\n"
     "        out.write('\\n')\n"
 )
+
+
+_MSGSPEC_FLOOR = (
+    "import sys, msgspec\n"
+    "decode, encode = msgspec.json.Decoder().decode, msgspec.json.Encoder().encode\n"
+    "out = sys.stdout.buffer\n"
+    "for line in open(sys.argv[1], 'rb'):\n"
+    "    if line.strip():\n"
+    "        out.write(encode(decode(line)) + b'\\n')\n"
+)
+
+#: The previous release: the new baseline of the second performance pass.
+BASELINE = "712e25e"
+
+
+def _baseline_source(folder: Path) -> Path | None:
+    """The ``src`` folder of :data:`BASELINE`, taken out of git into ``folder`` and compiled;
+    None when this checkout does not hold that commit (a shallow clone, an archive)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", BASELINE, "src", "specs"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    import compileall
+
+    compileall.compile_dir(folder / "src", quiet=1)
+    return folder / "src"
+
+
+def _with_path(src: Path | None) -> dict[str, str]:
+    """The environment that imports etiquette from ``src`` (None: the current code)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
+def _engine_rates(base: Path | None, rounds: int = 3) -> tuple[float, float | None]:
+    """Decisions per CPU second from loaded applications, of the current code and of the
+    baseline (``bench/engine_rate.py`` in a process of each, interleaved; median of
+    ``rounds``)."""
+    script = str(Path(__file__).resolve().parent / "engine_rate.py")
+    current: list[float] = []
+    baseline: list[float] = []
+    for _ in range(rounds):
+        for src, into in ((None, current), (base, baseline)):
+            if src is None and into is baseline:
+                continue
+            done = subprocess.run(
+                [sys.executable, script, "10000", "5"],
+                env=_with_path(src),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            into.append(float(done.stdout))
+    return statistics.median(current), statistics.median(baseline) if baseline else None
 
 
 def _compile_bytecode() -> None:
@@ -192,6 +261,10 @@ def main() -> None:
     policy = default_policy()
 
     print(f"workload: seed {args.seed}, decisions as of {NOW.isoformat()}", file=sys.stderr)
+    keep = tempfile.TemporaryDirectory()
+    base = _baseline_source(Path(keep.name))
+    print(f"decisions per CPU s, this code and {BASELINE}...", file=sys.stderr)
+    rate_now, rate_base = _engine_rates(base)
     engine_rate, machine_rate = _throughputs(small, args.seed, policy)
     agree = _agreement(args.seed, policy)
 
@@ -208,12 +281,19 @@ def main() -> None:
         _write_jsonl(big_file, lines_big, args.seed + 1)
         now = ["--now", NOW.isoformat()]
         cli = [*_etiquette(), "next"]
-        jsonl, floor = [], []
-        for _ in range(2):  # interleaved, best of two each
+        jsonl, floor, fast_floor, old = [], [], [], []
+        old_cli = [sys.executable, "-m", "etiquette", "next"]
+        for _ in range(3):  # interleaved, best of three each
             jsonl.append(_run([*cli, str(small_file), "--jsonl", *now]))
             floor.append(_run([sys.executable, "-c", _FLOOR, str(small_file)]))
+            fast_floor.append(_run([sys.executable, "-c", _MSGSPEC_FLOOR, str(small_file)]))
+            if base is not None:
+                args_ = [*old_cli, str(small_file), "--jsonl", *now]
+                old.append(_run(args_, env=_with_path(base)))
         t_jsonl, rss_small = min(r[0] for r in jsonl), max(r[2] for r in jsonl)
         t_floor = min(r[0] for r in floor)
+        t_fast_floor = min(r[0] for r in fast_floor)
+        t_old = min(r[0] for r in old) if old else None
         t_jsonl_big, _, rss_big = _run([*cli, "-", "--jsonl", *now], stdin=big_file)
         one = Path(tmp) / "one.json"
         one.write_text(json.dumps(application(args.seed, 7)), encoding="utf-8")
@@ -221,7 +301,18 @@ def main() -> None:
         print("POST /v1/next on uvicorn...", file=sys.stderr)
         served, served_cpu = _served(args.seed, Path(tmp))
 
+    keep.cleanup()
+    na = f"n/a ({BASELINE} is not in this checkout)"
     rows = [
+        (
+            f"decisions per CPU s, loaded applications, this code / {BASELINE} "
+            "(bench/engine_rate.py, median of 3)",
+            f"{rate_now:,.0f} / " + (f"{rate_base:,.0f}" if rate_base else na),
+        ),
+        (
+            f"  this code vs {BASELINE} (target ≥ 2x, goal 4x)",
+            f"{rate_now / rate_base:.2f}x" if rate_base else na,
+        ),
         ("decisions per CPU s, loaded applications (next_actions)", f"{engine_rate:,.0f}"),
         ("decisions per CPU s, Machine per application", f"{machine_rate:,.0f}"),
         ("ratio (target ≥ 25x)", f"{engine_rate / machine_rate:.1f}x"),
@@ -231,7 +322,17 @@ def main() -> None:
         (f"{big:,} vs 10k (target ≤ 1.25x)", f"{cost_big / cost_small:.2f}x"),
         (f"--jsonl end to end, {lines_small:,} lines (CPU s)", f"{t_jsonl:.2f}"),
         (f"json parse+dump floor, {lines_small:,} lines (CPU s)", f"{t_floor:.2f}"),
-        ("--jsonl vs floor (target ≤ 5x)", f"{t_jsonl / t_floor:.2f}x"),
+        ("--jsonl vs floor (first pass's target ≤ 5x)", f"{t_jsonl / t_floor:.2f}x"),
+        (f"msgspec decode+encode floor, {lines_small:,} lines (CPU s)", f"{t_fast_floor:.2f}"),
+        ("--jsonl vs msgspec floor (target ≤ 8x, goal 4x)", f"{t_jsonl / t_fast_floor:.2f}x"),
+        (
+            f"--jsonl of {BASELINE}, {lines_small:,} lines (CPU s)",
+            f"{t_old:.2f}" if t_old else na,
+        ),
+        (
+            f"--jsonl lines per CPU s vs {BASELINE} (target ≥ 2x)",
+            f"{t_old / t_jsonl:.2f}x" if t_old else na,
+        ),
         (
             f"--jsonl lines per CPU s ({lines_small:,} from a file; {lines_big:,} from stdin)",
             f"{lines_small / t_jsonl:,.0f}; {lines_big / t_jsonl_big:,.0f}",
