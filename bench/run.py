@@ -205,10 +205,11 @@ def _engine_rates(base: Path | None, rounds: int = 3) -> tuple[float, float | No
     script = str(Path(__file__).resolve().parent / "engine_rate.py")
     current: list[float] = []
     baseline: list[float] = []
+    runs: list[tuple[Path | None, list[float]]] = [(None, current)]
+    if base is not None:
+        runs.append((base, baseline))
     for _ in range(rounds):
-        for src, into in ((None, current), (base, baseline)):
-            if src is None and into is baseline:
-                continue
+        for src, into in runs:
             done = subprocess.run(
                 [sys.executable, script, "10000", "5"],
                 env=_with_path(src),

@@ -10,6 +10,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,3 +103,17 @@ def contract_application(*more: dict[str, Any]) -> Application:
 def contract() -> Application:
     """The contract's application: the interview and Ana's thank-you."""
     return contract_application()
+
+
+def bench_workload(n: int) -> list[dict[str, Any]]:
+    """The first ``n`` applications of the benchmark's workload (``bench/workload.py``, seed
+    2026), as wire-format dicts: every state, eleven regions."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "workload.py"
+    spec = importlib.util.spec_from_file_location("workload", path)
+    assert spec is not None
+    assert spec.loader is not None
+    workload: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(workload)
+    return list(workload.applications(n, 2026))

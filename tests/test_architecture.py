@@ -44,7 +44,7 @@ LAYERS: dict[str, set[str]] = {
     "etiquette._bulk": {"etiquette._progress"},
     "etiquette._docs": {"etiquette.referee"},
     "etiquette._store": set(),
-    "etiquette.dask": set(),  # the optional scale-out, on the engine alone
+    "etiquette.dask": {"etiquette._bulk"},  # the optional scale-out: the engine, --jsonl's reader
     "etiquette._ics": set(),
     "etiquette._drafts": set(),
     "etiquette._service": {"etiquette._store", "etiquette._ics", "etiquette._drafts"},

@@ -6,12 +6,10 @@ line, what ``next_actions`` gives, with the default policy and with one of a use
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import dask.bag as db
 import pytest
@@ -20,7 +18,7 @@ from distributed import Client, LocalCluster
 from etiquette import Application, InvalidApplication, load_policy, next_action, next_actions
 from etiquette.dask import next_actions_bag
 
-from .conftest import contract_data
+from .conftest import bench_workload, contract_data
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
@@ -35,16 +33,6 @@ def client() -> Iterator[Client]:
         Client(cluster) as c,
     ):
         yield c
-
-
-def bench_workload(n: int) -> list[dict[str, Any]]:
-    """The benchmark's applications (``bench/workload.py``): every state, many countries."""
-    spec = importlib.util.spec_from_file_location("workload", ROOT / "bench" / "workload.py")
-    assert spec is not None
-    assert spec.loader is not None
-    workload = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(workload)
-    return list(workload.applications(n, 2026))
 
 
 def test_two_worker_processes_give_next_actions_line_for_line(client: Client) -> None:
@@ -87,3 +75,13 @@ def test_a_bad_line_fails_the_computation_naming_its_field(client: Client) -> No
     bag = db.from_sequence([contract_data(), bad], npartitions=1)
     with pytest.raises(InvalidApplication, match=r"events\[0\]\.at"):
         next_actions_bag(bag, NOW).compute()
+
+
+def test_a_line_that_is_not_json_is_named_as_jsonl_names_it(client: Client) -> None:
+    # read as --jsonl reads a line: msgspec, then json's words for what is wrong
+    bag = db.from_sequence([b'{"id": "acme",'], npartitions=1)
+    with pytest.raises(InvalidApplication, match=r"^column 15: invalid JSON: Expecting"):
+        next_actions_bag(bag, NOW).compute()
+    nan = db.from_sequence(['{"id": NaN}'], npartitions=1)
+    with pytest.raises(InvalidApplication, match=r"^id: expected a non-empty string"):  # (NaN)
+        next_actions_bag(nan, NOW).compute()

@@ -4,17 +4,15 @@ when the second performance pass began, and each line is ``next_action`` of its 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
-from pathlib import Path
-from typing import Any
 
 from etiquette import Application, next_action
 from etiquette._bulk import run_jsonl
 from etiquette._engine import parse_instant
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import bench_workload
+
 NOW = parse_instant("2026-12-01T14:00:00+00:00", "now")
 
 #: sha256 of ``etiquette next FILE --jsonl --now 2026-12-01T14:00:00+00:00`` on the first 3,000
@@ -23,14 +21,7 @@ PINNED_3000 = "73db335a00be3c4a3bd5f633c1014e935149e998cd97bddfeb3694d574e95a2c"
 
 
 def bench_lines(n: int) -> list[bytes]:
-    spec = importlib.util.spec_from_file_location("workload", ROOT / "bench" / "workload.py")
-    assert spec is not None
-    assert spec.loader is not None
-    workload: Any = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(workload)
-    return [
-        (json.dumps(d, ensure_ascii=False) + "\n").encode() for d in workload.applications(n, 2026)
-    ]
+    return [(json.dumps(d, ensure_ascii=False) + "\n").encode() for d in bench_workload(n)]
 
 
 def test_the_jsonl_output_of_the_benchmark_workload_is_byte_identical_to_the_pinned_one() -> None:

@@ -118,7 +118,7 @@ def run_jsonl(
     on it; ``total`` is the input's size in bytes, when known. Returns the number of decisions
     written.
     """
-    encode, loads = _wire()
+    write_line, loads = _wire()
     chosen = policy or default_policy()
     now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
@@ -148,8 +148,7 @@ def run_jsonl(
             if bar is not None:
                 bar.close(written)
             raise LineError(number, exc) from None
-        # msgspec writes json.dumps(..., ensure_ascii=False, separators=(",", ":"))'s text
-        out.write(encode(decision.to_dict()).decode() + "\n")
+        out.write(write_line(decision))
         written += 1
     if bar is not None:
         bar.close(written)
@@ -157,13 +156,18 @@ def run_jsonl(
 
 
 @functools.cache
-def _wire() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]]:
-    """msgspec's JSON encoder, and the line reader on its decoder (imported on first use: the
-    rest of the command line starts without it)."""
+def _wire() -> tuple[Callable[[Decision], str], Callable[[bytes], Any]]:
+    """:func:`json_line` and :func:`read_line`, on msgspec's encoder and decoder (imported on
+    first use: the rest of the command line starts without it)."""
     import msgspec
 
+    encode = msgspec.json.Encoder().encode
     decode = msgspec.json.Decoder().decode
     error = msgspec.DecodeError
+
+    def write(decision: Decision) -> str:
+        # msgspec writes json.dumps(..., ensure_ascii=False, separators=(",", ":"))'s text
+        return encode(decision.to_dict()).decode() + "\n"
 
     def loads(line: bytes) -> Any:
         try:
@@ -173,13 +177,13 @@ def _wire() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]]:
             # json reads it, or says why not, as it always has
             return _loads(line)
 
-    return msgspec.json.Encoder().encode, loads
+    return write, loads
 
 
 def json_line(decision: Decision) -> str:
     """The ``--jsonl`` line of ``decision``, with its newline: msgspec's text of its wire form,
     which is ``json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))``."""
-    return _wire()[0](decision.to_dict()).decode() + "\n"
+    return _wire()[0](decision)
 
 
 def read_line(line: bytes) -> Any:
@@ -189,34 +193,16 @@ def read_line(line: bytes) -> Any:
 
 
 def _loads(line: bytes) -> Any:
-    # JSON Lines are UTF-8 text: decoded as such, without json.loads sniffing for UTF-16 and
-    # UTF-32 on every line (which it then accepted, with lone surrogates too: they are refused
-    # now, as not UTF-8); a byte order mark in front of a line is skipped, as json.loads does.
-    # The document is read with json's own decoder, as json.loads reads it, without the two
-    # scans for whitespace around it (a fifth of the parse of a line): a line that starts with
-    # whitespace or a second mark goes json.loads' way, and what follows the document may only
-    # be JSON whitespace.
+    # The reader of the lines msgspec does not take (off the hot path). JSON Lines are UTF-8
+    # text: decoded as such, without json.loads sniffing for UTF-16 and UTF-32 (which it then
+    # accepted, with lone surrogates too: they are refused, as not UTF-8); a byte order mark in
+    # front of a line is skipped, as json.loads skips one in bytes.
     try:
-        text = line.decode()
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        if not text or text[0] in _SLOW_START:
-            return json.loads(text)
-        data, end = _decode(text)
-        if end != len(text):
-            rest = text[end:].lstrip(_JSON_SPACE)
-            if rest:
-                raise json.JSONDecodeError("Extra data", text, len(text) - len(rest))
-        return data
+        return json.loads(line.decode().removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InvalidApplication(f"column {exc.colno}", f"invalid JSON: {exc.msg}") from None
     except UnicodeDecodeError as exc:
         raise InvalidApplication("", f"invalid JSON: not UTF-8 text ({exc.reason})") from None
-
-
-_decode = json.JSONDecoder().raw_decode
-_JSON_SPACE = " \t\n\r"
-_SLOW_START = _JSON_SPACE + "\ufeff"
 
 
 def size_of(source: IO[bytes] | None) -> int | None:

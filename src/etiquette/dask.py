@@ -13,12 +13,12 @@ process.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from ._bulk import read_line
 from ._engine import (
     Application,
     Policy,
@@ -36,15 +36,19 @@ def next_actions_bag(bag: Any, now: datetime, policy: Policy | None = None) -> A
     ``now`` (timezone-aware), in the same order. Nothing runs until the bag is computed."""
     when = as_of(now).isoformat()
     chosen = policy or default_policy()
-    spec = json.dumps(chosen.spec, default=str) if chosen is not default_policy() else None
-    return bag.map_partitions(_decide_partition, when, spec, chosen.source)
+    if chosen is default_policy():
+        return bag.map_partitions(_decide_partition, when, None, None, chosen.source)
+    # the spec itself travels (pickled, whatever TOML types it holds); its text as JSON is only
+    # the key under which each worker keeps the policy it compiled
+    key = json.dumps(chosen.spec, sort_keys=True, default=repr)
+    return bag.map_partitions(_decide_partition, when, key, dict(chosen.spec), chosen.source)
 
 
 def _decide_partition(
-    items: Iterable[Any], when: str, spec: str | None, source: str
+    items: Iterable[Any], when: str, key: str | None, spec: dict[str, Any] | None, source: str
 ) -> list[dict[str, Any]]:
     # A list, not a generator: a partition's result travels back to the client pickled.
-    policy = _policy(spec, source)
+    policy = default_policy() if key is None or spec is None else _policy(key, spec, source)
     now = datetime.fromisoformat(when)
     return [decide_at(_application(item), now, policy).to_dict() for item in items]
 
@@ -52,14 +56,20 @@ def _decide_partition(
 def _application(item: Any) -> Application:
     if isinstance(item, Application):
         return item
-    if isinstance(item, bytes | str):
-        item = json.loads(item)
+    if isinstance(item, str):
+        item = item.encode()
+    if isinstance(item, bytes):
+        item = read_line(item)  # as --jsonl reads a line (bad JSON: an error naming the column)
     return Application.from_dict(item)
 
 
-@functools.lru_cache(maxsize=8)
-def _policy(spec: str | None, source: str) -> Policy:
-    """The policy, compiled once per worker process."""
-    if spec is None:
-        return default_policy()
-    return policy_from_data(json.loads(spec), source)
+#: The policies this worker process compiled, by their spec's key.
+_COMPILED: dict[str, Policy] = {}
+
+
+def _policy(key: str, spec: dict[str, Any], source: str) -> Policy:
+    """The policy of ``spec``, compiled once per worker process."""
+    policy = _COMPILED.get(key)
+    if policy is None:
+        policy = _COMPILED[key] = policy_from_data(spec, source)
+    return policy
