@@ -8,7 +8,6 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import attrs
 import pendulum
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -173,8 +172,12 @@ def test_a_chain_of_business_days_is_each_sum_in_turn(data: st.DataObject) -> No
 
 def test_a_chain_keeps_hours_apart() -> None:
     day, hours = Duration(2, "business_days"), Duration(24, "hours")
-    # a duration made anew from another counts its own days (nothing of the old one is kept)
-    assert attrs.evolve(day, amount=5).steps == (5,)
+    # a duration is a value: its steps and elapsed time follow its amount and unit
+    assert Duration(5, day.unit).steps == (5,)
+    assert hours.elapsed == timedelta(hours=24)
+    assert day.elapsed is None
+    assert day == Duration(2, "business_days") != hours
+    assert len({day, Duration(2, "business_days"), hours}) == 2
     assert chain([day, hours]) == (day, hours)
     assert chain([day]) == (day,)
     assert chain([day, day]) == (Chain((2, 2)),)

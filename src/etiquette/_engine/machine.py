@@ -52,12 +52,10 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import transitions
 
 from .errors import InvalidEvent, Violation
@@ -124,90 +122,96 @@ COORDINATOR = "coordinator"
 Timed = tuple[tuple[Callable[["Context"], "datetime | None"], tuple["Transition", ...]], ...]
 
 
-def _deadline(anchor: str, number: str, doc: str) -> Callable[[Context], datetime | None]:
-    """A deadline of a context: the policy's ``number`` after the context's instant ``anchor``
-    (None while there is no such instant)."""
-    instant_of = operator.attrgetter(anchor)
-    number_of = operator.attrgetter(number)
-
-    def deadline(self: Context) -> datetime | None:
-        at: datetime | None = instant_of(self)
-        return None if at is None else self.calendar.add(at, number_of(self.numbers))
-
-    deadline.__name__ = deadline.__qualname__ = number
-    deadline.__doc__ = doc
-    return deadline
-
-
-@attrs.define
 class Context:
-    """What the replay knows at an instant: state plus the bookkeeping of the current round."""
+    """What the replay knows at an instant: state plus the bookkeeping of the current round.
 
-    numbers: Numbers
-    calendar: Calendar
-    state: str
-    #: the policy's timed transitions by state (:func:`_timed`)
-    timed: Mapping[str, Timed] = attrs.field(factory=dict, repr=False, eq=False)
-    # whether a thank-you can move the next timed transition (``ahead``): only through a
-    # condition of a timed transition on who was thanked (_THANKS_CONDITIONS); otherwise a
-    # thank-you keeps it known
-    thanks_timed: bool = attrs.field(default=True, repr=False, eq=False)
-    outcome: str | None = None
-    # the current round
-    round_at: datetime | None = None
-    end: datetime | None = None
-    recipients: tuple[str, ...] = ()
-    thanked: set[str] = attrs.field(factory=set)
-    noted: set[str] = attrs.field(factory=set)
-    opening: datetime | None = None
-    opening_rule: str = "inquiry-after-timeline"
-    inquiries_in_round: int = 0
-    # across rounds
-    unanswered: int = 0
-    last_inquiry: datetime | None = None
-    last_employer: datetime | None = None
-    offer_at: datetime | None = None
-    offer_due: datetime | None = None
-    #: an offer was received and is not answered, rescinded or withdrawn from (it survives a
-    #: new interview round)
-    offer_pending: bool = False
-    rejection_at: datetime | None = None
-    closed_at: datetime | None = None
-    #: when the current state was entered
-    since: datetime | None = None
-    #: the last time a closed application was reopened by a fact, and the outcome it had
-    reopened_at: datetime | None = None
-    reopened_from: str | None = None
-    # the next timed transition from here (:func:`next_deadline`), while nothing has changed:
-    # it is asked for before every event, and by the decision, again and again
-    ahead: tuple[datetime, Transition] | None = attrs.field(default=None, repr=False, eq=False)
-    ahead_known: bool = attrs.field(default=False, repr=False, eq=False)
+    A plain class (no attrs): the engine's modules are compiled with mypyc when the package is
+    built, and a native class reads and writes these attributes at C speed.
+    """
+
+    def __init__(
+        self,
+        numbers: Numbers,
+        calendar: Calendar,
+        state: str,
+        timed: Mapping[str, Timed],
+        thanks_timed: bool = True,
+    ) -> None:
+        self.numbers = numbers
+        self.calendar = calendar
+        self.state = state
+        #: the policy's timed transitions by state (:func:`_timed`)
+        self.timed = timed
+        # whether a thank-you can move the next timed transition (``ahead``): only through a
+        # condition of a timed transition on who was thanked (_THANKS_CONDITIONS); otherwise a
+        # thank-you keeps it known
+        self.thanks_timed = thanks_timed
+        self.outcome: str | None = None
+        # the current round
+        self.round_at: datetime | None = None
+        self.end: datetime | None = None
+        self.recipients: tuple[str, ...] = ()
+        self.thanked: set[str] = set()
+        self.noted: set[str] = set()
+        self.opening: datetime | None = None
+        self.opening_rule = "inquiry-after-timeline"
+        self.inquiries_in_round = 0
+        # across rounds
+        self.unanswered = 0
+        self.last_inquiry: datetime | None = None
+        self.last_employer: datetime | None = None
+        self.offer_at: datetime | None = None
+        self.offer_due: datetime | None = None
+        #: an offer was received and is not answered, rescinded or withdrawn from (it survives
+        #: a new interview round)
+        self.offer_pending = False
+        self.rejection_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        #: when the current state was entered
+        self.since: datetime | None = None
+        #: the last time a closed application was reopened by a fact, and the outcome it had
+        self.reopened_at: datetime | None = None
+        self.reopened_from: str | None = None
+        # the next timed transition from here (:func:`next_deadline`), while nothing has
+        # changed: it is asked for before every event, and by the decision, again and again
+        self.ahead: tuple[datetime, Transition] | None = None
+        self.ahead_known = False
+
+    def __repr__(self) -> str:
+        return f"Context(state={self.state!r}, outcome={self.outcome!r}, since={self.since!r})"
 
     # deadlines of the round, each from the policy's numbers, in the application's calendar
-    # (computed when asked: remembering them costs as much as the few computed twice); one row
-    # each: (the instant it counts from, the policy's number, what it is)
-    thank_you_due = _deadline("end", "thank_you_due", "End of the thank-you day (thank-you-24h).")
-    late_limit = _deadline(
-        "end",
-        "late_limit",
-        "Last instant (exclusive) of any thank-you or note (thank-you-late-limit).",
-    )
-    spaced_from = _deadline(
-        "last_inquiry",
-        "spacing",
-        "When the next inquiry is far enough from the last (inquiry-spacing).",
-    )
-    ghost_close = _deadline(
-        "last_inquiry",
-        "ghost_wait",
-        "When the last inquiry has waited long enough (ghosted-close).",
-    )
-    rejection_due = _deadline(
-        "rejection_at", "rejection_due", "When the gracious reply is due (rejection-one-reply)."
-    )
-    rejection_limit = _deadline(
-        "rejection_at", "rejection_limit", "When the reply's window ends (rejection-one-reply)."
-    )
+    # (computed when asked: remembering them costs as much as the few computed twice)
+
+    def thank_you_due(self) -> datetime | None:
+        """End of the thank-you day (thank-you-24h)."""
+        at = self.end
+        return None if at is None else self.calendar.add(at, self.numbers.thank_you_due)
+
+    def late_limit(self) -> datetime | None:
+        """Last instant (exclusive) of any thank-you or note (thank-you-late-limit)."""
+        at = self.end
+        return None if at is None else self.calendar.add(at, self.numbers.late_limit)
+
+    def spaced_from(self) -> datetime | None:
+        """When the next inquiry is far enough from the last (inquiry-spacing)."""
+        at = self.last_inquiry
+        return None if at is None else self.calendar.add(at, self.numbers.spacing)
+
+    def ghost_close(self) -> datetime | None:
+        """When the last inquiry has waited long enough (ghosted-close)."""
+        at = self.last_inquiry
+        return None if at is None else self.calendar.add(at, self.numbers.ghost_wait)
+
+    def rejection_due(self) -> datetime | None:
+        """When the gracious reply is due (rejection-one-reply)."""
+        at = self.rejection_at
+        return None if at is None else self.calendar.add(at, self.numbers.rejection_due)
+
+    def rejection_limit(self) -> datetime | None:
+        """When the reply's window ends (rejection-one-reply)."""
+        at = self.rejection_at
+        return None if at is None else self.calendar.add(at, self.numbers.rejection_limit)
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
@@ -534,41 +538,54 @@ _GUARDS_OF = {
 # --- compiling a spec -----------------------------------------------------------------------
 
 
-@attrs.frozen
 class Transition:
-    """One compiled transition."""
+    """One compiled transition (a value: equal when trigger, source, dest, conditions, guards
+    and outcome are; a plain class, as :class:`Context` is)."""
 
-    trigger: str
-    source: str
-    dest: str
-    conditions: tuple[str, ...]
-    guards: tuple[str, ...]
-    outcome: str | None
-    #: the conditions' implementations, looked up once (``CONDITIONS``)
-    tests: tuple[Callable[[Context, str | None], bool], ...] = attrs.field(
-        init=False, eq=False, repr=False
-    )
-    #: whether every condition holds, as one call (None: the transition has no condition)
-    test: Callable[[Context, str | None], bool] | None = attrs.field(
-        init=False, eq=False, repr=False
-    )
+    def __init__(
+        self,
+        trigger: str,
+        source: str,
+        dest: str,
+        conditions: tuple[str, ...],
+        guards: tuple[str, ...],
+        outcome: str | None,
+    ) -> None:
+        self.trigger = trigger
+        self.source = source
+        self.dest = dest
+        self.conditions = conditions
+        self.guards = guards
+        self.outcome = outcome
+        #: the conditions' implementations, looked up once (``CONDITIONS``)
+        self.tests: tuple[Callable[[Context, str | None], bool], ...] = tuple(
+            CONDITIONS[c][1] for c in conditions
+        )
+        #: whether every condition holds, as one call (None: the transition has no condition)
+        self.test: Callable[[Context, str | None], bool] | None = (
+            None if not self.tests else self.tests[0] if len(self.tests) == 1 else self.holds
+        )
+        #: the guards' implementations, looked up once (``GUARDS``)
+        self.checks: tuple[Guard, ...] = tuple(GUARDS[g][2] for g in guards)
 
-    #: the guards' implementations, looked up once (``GUARDS``)
-    checks: tuple[Guard, ...] = attrs.field(init=False, eq=False, repr=False)
+    def _key(self) -> tuple[str, str, str, tuple[str, ...], tuple[str, ...], str | None]:
+        return (self.trigger, self.source, self.dest, self.conditions, self.guards, self.outcome)
 
-    @tests.default
-    def _tests(self) -> tuple[Callable[[Context, str | None], bool], ...]:
-        return tuple(CONDITIONS[c][1] for c in self.conditions)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Transition) and self._key() == other._key()
 
-    @test.default
-    def _test(self) -> Callable[[Context, str | None], bool] | None:
-        if not self.tests:
-            return None
-        return self.tests[0] if len(self.tests) == 1 else self.holds
+    def __hash__(self) -> int:
+        return hash(self._key())
 
-    @checks.default
-    def _checks(self) -> tuple[Guard, ...]:
-        return tuple(GUARDS[g][2] for g in self.guards)
+    def __repr__(self) -> str:
+        return (
+            f"Transition(trigger={self.trigger!r}, source={self.source!r}, dest={self.dest!r}, "
+            f"conditions={self.conditions!r}, guards={self.guards!r}, outcome={self.outcome!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Transition], tuple[object, ...]]:
+        # (pickled by its data: its implementations are looked up again by name)
+        return Transition, self._key()
 
     def holds(self, ctx: Context, to: str | None) -> bool:
         """Whether every condition of the transition holds (a transition without any: True)."""

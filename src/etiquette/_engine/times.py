@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import attrs
 import pendulum
 
 if TYPE_CHECKING:
@@ -190,24 +189,35 @@ def _kind(value: object) -> str:
 Unit = Literal["hours", "business_days"]
 
 
-@attrs.frozen
 class Duration:
-    """A policy duration: elapsed hours, or business days in the application's calendar."""
+    """A policy duration: elapsed hours, or business days in the application's calendar.
 
-    amount: int
-    unit: Unit
-    #: the business days as :meth:`Calendar.add` counts them: one step (see :class:`Chain`)
-    steps: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
-    #: the elapsed time of an ``hours`` duration (None for business days), made once
-    elapsed: timedelta | None = attrs.field(init=False, eq=False, repr=False)
+    A value (equal and hashed by amount and unit; its attributes are final); a plain class, so
+    that the compiled engine reads it at C speed.
+    """
 
-    @steps.default
-    def _steps(self) -> tuple[int, ...]:
-        return (self.amount,)
+    def __init__(self, amount: int, unit: Unit) -> None:
+        self.amount: Final = amount
+        self.unit: Final = unit
+        #: the business days as :meth:`Calendar.add` counts them: one step (see :class:`Chain`)
+        self.steps: Final[tuple[int, ...]] = (amount,)
+        #: the elapsed time of an ``hours`` duration (None for business days), made once
+        self.elapsed: Final[timedelta | None] = timedelta(hours=amount) if unit == "hours" else None
 
-    @elapsed.default
-    def _elapsed(self) -> timedelta | None:
-        return timedelta(hours=self.amount) if self.unit == "hours" else None
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Duration) and self.amount == other.amount and self.unit == other.unit
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.unit))
+
+    def __repr__(self) -> str:
+        return f"Duration(amount={self.amount!r}, unit={self.unit!r})"
+
+    def __reduce__(self) -> tuple[type[Duration], tuple[int, Unit]]:
+        # (pickled by its arguments: a policy goes to the worker processes of ``verify``)
+        return Duration, (self.amount, self.unit)
 
     def describe(self) -> str:
         """Human text: ``24 hours``, ``1 business day``, ``5 business days``."""
@@ -220,15 +230,27 @@ class Duration:
         return {self.unit: self.amount}
 
 
-@attrs.frozen
 class Chain:
     """Business days added in ``steps``, each keeping the local time of day as it stands after
     the one before: where a DST change skips that time on a day a step lands on, the sum
     differs from one count of all the days. :meth:`Calendar.add` takes it as a duration."""
 
-    steps: tuple[int, ...]
-    #: business days: no elapsed time
-    elapsed: ClassVar[None] = None
+    def __init__(self, steps: tuple[int, ...]) -> None:
+        self.steps: Final = steps
+        #: business days: no elapsed time
+        self.elapsed: Final[None] = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Chain) and self.steps == other.steps
+
+    def __hash__(self) -> int:
+        return hash(self.steps)
+
+    def __repr__(self) -> str:
+        return f"Chain(steps={self.steps!r})"
+
+    def __reduce__(self) -> tuple[type[Chain], tuple[tuple[int, ...]]]:
+        return Chain, (self.steps,)
 
 
 def chain(durations: Sequence[Duration]) -> tuple[Duration | Chain, ...]:
@@ -244,18 +266,31 @@ _MIDNIGHT = time(0, 0)
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-@attrs.frozen
 class Calendar:
-    """Local time and business days of one (timezone, country) pair."""
+    """Local time and business days of one (timezone, country) pair (a value, as
+    :class:`Duration` is)."""
 
-    timezone: str
-    country: str | None = None
-    #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
-    tz: pendulum.Timezone = attrs.field(init=False, eq=False, repr=False)
+    def __init__(self, timezone: str, country: str | None = None) -> None:
+        self.timezone: Final = timezone
+        self.country: Final = country
+        #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
+        self.tz: Final[pendulum.Timezone] = _zone(timezone)
 
-    @tz.default
-    def _tz(self) -> pendulum.Timezone:
-        return _zone(self.timezone)
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Calendar)
+            and self.timezone == other.timezone
+            and self.country == other.country
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.timezone, self.country))
+
+    def __repr__(self) -> str:
+        return f"Calendar(timezone={self.timezone!r}, country={self.country!r})"
+
+    def __reduce__(self) -> tuple[type[Calendar], tuple[str, str | None]]:
+        return Calendar, (self.timezone, self.country)
 
     def local(self, instant: datetime) -> datetime:
         """The instant in this calendar's timezone."""
@@ -502,7 +537,11 @@ def _load_alone(name: str, package_file: str | None) -> ModuleType:
 def _is_business_day(country: str | None, day: date) -> bool:
     if day.weekday() >= 5:
         return False
-    return country is None or day not in _holidays(country)
+    # (the calendar is a dict that adds a year's holidays when a day of it is asked for: its
+    # own __contains__ must run, not the dict's, which the compiled module would take for a
+    # dict's ``in``)
+    holidays_of: Any = _holidays(country) if country is not None else None
+    return holidays_of is None or day not in holidays_of
 
 
 @lru_cache(maxsize=65536)
