@@ -7,21 +7,35 @@ code. Their values still pickle, as the worker processes of ``verify`` need.
 
 from __future__ import annotations
 
+import importlib
 import pickle
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from etiquette._engine import machine, times
 from etiquette._engine.spec import default_policy
 from etiquette._engine.times import Chain, Duration, calendar_for
 
-HOT = (machine, times)
+ROOT = Path(__file__).resolve().parent.parent
+#: the sources the build compiles, as pyproject.toml lists them
+HOT: list[str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"][
+    "targets"
+]["wheel"]["hooks"]["mypyc"]["include"]
 
 
-@pytest.mark.parametrize("module", HOT, ids=lambda m: m.__name__)
-def test_a_compiled_module_is_built_from_its_source(module: object) -> None:
-    built = Path(module.__file__)  # type: ignore[attr-defined]
+def test_make_compiles_again_what_the_build_compiles() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    listed = re.search(r"^ENGINE_HOT\s*:=(.*)$", makefile, re.MULTILINE)
+    assert listed is not None
+    assert sorted(listed.group(1).split()) == sorted(path.lstrip("/") for path in HOT)
+
+
+@pytest.mark.parametrize("path", HOT)
+def test_a_compiled_module_is_built_from_its_source(path: str) -> None:
+    name = path.lstrip("/").removeprefix("src/").removesuffix(".py").replace("/", ".")
+    built = Path(importlib.import_module(name).__file__ or "")
     if built.suffix == ".py":
         pytest.skip("pure-Python build (HATCH_BUILD_NO_HOOKS=true)")
     source = built.with_name(built.name.split(".", 1)[0] + ".py")

@@ -70,7 +70,7 @@ from .model import (
     ThankYouSent,
 )
 from .policy import STATES, Numbers, Policy
-from .times import Calendar, calendar_for, quoted
+from .times import Calendar, Chain, Duration, calendar_for, quoted
 from .vocabulary import term_of
 
 if TYPE_CHECKING:
@@ -183,35 +183,32 @@ class Context:
     # deadlines of the round, each from the policy's numbers, in the application's calendar
     # (computed when asked: remembering them costs as much as the few computed twice)
 
+    def _after(self, at: datetime | None, duration: Duration | Chain) -> datetime | None:
+        return None if at is None else self.calendar.add(at, duration)
+
     def thank_you_due(self) -> datetime | None:
         """End of the thank-you day (thank-you-24h)."""
-        at = self.end
-        return None if at is None else self.calendar.add(at, self.numbers.thank_you_due)
+        return self._after(self.end, self.numbers.thank_you_due)
 
     def late_limit(self) -> datetime | None:
         """Last instant (exclusive) of any thank-you or note (thank-you-late-limit)."""
-        at = self.end
-        return None if at is None else self.calendar.add(at, self.numbers.late_limit)
+        return self._after(self.end, self.numbers.late_limit)
 
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (inquiry-spacing)."""
-        at = self.last_inquiry
-        return None if at is None else self.calendar.add(at, self.numbers.spacing)
+        return self._after(self.last_inquiry, self.numbers.spacing)
 
     def ghost_close(self) -> datetime | None:
         """When the last inquiry has waited long enough (ghosted-close)."""
-        at = self.last_inquiry
-        return None if at is None else self.calendar.add(at, self.numbers.ghost_wait)
+        return self._after(self.last_inquiry, self.numbers.ghost_wait)
 
     def rejection_due(self) -> datetime | None:
         """When the gracious reply is due (rejection-one-reply)."""
-        at = self.rejection_at
-        return None if at is None else self.calendar.add(at, self.numbers.rejection_due)
+        return self._after(self.rejection_at, self.numbers.rejection_due)
 
     def rejection_limit(self) -> datetime | None:
         """When the reply's window ends (rejection-one-reply)."""
-        at = self.rejection_at
-        return None if at is None else self.calendar.add(at, self.numbers.rejection_limit)
+        return self._after(self.rejection_at, self.numbers.rejection_limit)
 
     def inquiries_left(self) -> bool:
         """Whether another inquiry fits the limits (rule inquiry-max-unanswered)."""
