@@ -275,6 +275,13 @@ class Calendar:
         self.country: Final = country
         #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
         self.tz: Final[pendulum.Timezone] = _zone(timezone)
+        # Calendar.add's sums by (steps, the UTC day's ordinal), and local clocks by (clock,
+        # the day's ordinal): the engine asks for the same few again and again, and a lookup
+        # by small ints costs a third of one through the module's caches (which hash a date
+        # and compare tuples of four); the calendar itself is cached (calendar_for)
+        self._sums: dict[tuple[int, ...], dict[int, _Shifts | None]] = {}
+        self._clocks: dict[time, dict[int, datetime]] = {}
+        self._open: dict[int, bool] = {}
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -313,11 +320,28 @@ class Calendar:
 
     def at_local(self, day: date, clock: time) -> datetime:
         """The instant of local ``clock`` on ``day``; a skipped local time moves forward."""
-        return _at_local(self.timezone, day, clock)
+        by_day = self._clocks.get(clock)
+        if by_day is None:
+            if len(self._clocks) >= _CACHED:
+                self._clocks.clear()
+            by_day = self._clocks[clock] = {}
+        ordinal = day.toordinal()
+        found = by_day.get(ordinal)
+        if found is None:
+            if len(by_day) >= _CACHED:
+                by_day.clear()
+            found = by_day[ordinal] = _at_local(self.timezone, day, clock)
+        return found
 
     def is_business_day(self, day: date) -> bool:
         """Monday to Friday and not a public holiday of the country."""
-        return _is_business_day(self.country, day)
+        ordinal = day.toordinal()
+        found = self._open.get(ordinal)
+        if found is None:
+            if len(self._open) >= _CACHED:
+                self._open.clear()
+            found = self._open[ordinal] = _is_business_day(self.country, day)
+        return found
 
     def business_day_after(self, day: date, n: int) -> date:
         """The n-th business day after ``day`` (n ≥ 1), or ``day`` for n = 0."""
@@ -329,7 +353,19 @@ class Calendar:
         if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
-        shifts = _shifts(self.timezone, self.country, utc.date(), duration.steps)
+        steps = duration.steps
+        by_day = self._sums.get(steps)
+        if by_day is None:
+            if len(self._sums) >= _CACHED:
+                self._sums.clear()
+            by_day = self._sums[steps] = {}
+        ordinal = utc.toordinal()
+        if ordinal in by_day:
+            shifts = by_day[ordinal]
+        else:
+            if len(by_day) >= _CACHED:
+                by_day.clear()
+            shifts = by_day[ordinal] = _shifts(self.timezone, self.country, utc.date(), steps)
         if shifts is not None:
             turn, before, after = shifts
             shift = before if utc < turn else after
@@ -414,10 +450,15 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
     return (wall - after).replace(tzinfo=UTC)
 
 
+#: What :func:`_shifts` says of a UTC day: (turn, shift before it, shift from it on).
+_Shifts = tuple[datetime, timedelta | None, timedelta | None]
+
+#: How many entries a calendar's own cache holds before it starts again.
+_CACHED = 65536
+
+
 @lru_cache(maxsize=65536)
-def _shifts(
-    zone: str, country: str | None, day: date, steps: tuple[int, ...]
-) -> tuple[datetime, timedelta | None, timedelta | None] | None:
+def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts | None:
     """:meth:`Calendar.add` of ``steps`` business days for the instants of the UTC ``day``, as
     ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
     ``before`` later on the UTC line, one from ``turn`` on is on the next local date and moves
