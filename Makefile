@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 # The engine's hot modules, compiled by mypyc when the package is installed (pyproject.toml): an
 # edited source is compiled again, so that nothing runs a stale build.
 COMPILED      := $(VENV)/.compiled
-ENGINE_HOT    := src/etiquette/_engine/machine.py src/etiquette/_engine/times.py
+ENGINE_HOT    := src/etiquette/_engine/machine.py src/etiquette/_engine/times.py \
+                 src/etiquette/_engine/advice.py
 
 $(COMPILED): $(STAMP) $(ENGINE_HOT)
 	$(BIN)/python -m pip install --quiet --no-deps -e .

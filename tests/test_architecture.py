@@ -32,6 +32,8 @@ ENGINE_ORDER = (
     "policy",
     "machine",
     "spec",
+    "results",
+    "advice",
     "decisions",
     "plan",
 )

@@ -6,10 +6,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from datetime import timedelta
+from typing import Any
 
-from etiquette import Application, next_action
+import attrs
+import pytest
+
+from etiquette import Application, Blocked, Decision, next_action
 from etiquette._bulk import run_jsonl
 from etiquette._engine import parse_instant
+from etiquette._engine.advice import _decision
 
 from .conftest import bench_workload
 
@@ -39,3 +45,34 @@ def test_each_jsonl_line_is_next_action_of_its_application_one_by_one() -> None:
     for line, text in zip(lines, written, strict=True):
         app = Application.from_dict(json.loads(line))
         assert json.loads(text) == next_action(app, NOW).to_dict()
+
+
+def test_a_decision_built_by_its_slots_equals_the_constructors() -> None:
+    # the engine builds decisions by setting their slots (advice._decision): each field must
+    # land where the constructor puts it, so every field gets a value no other field has
+    values: dict[str, Any] = {
+        "application": "acme",
+        "as_of": NOW,
+        "state": "awaiting",
+        "action": "wait",
+        "to": ("Ana",),
+        "not_before": NOW + timedelta(hours=1),
+        "due_by": NOW + timedelta(hours=2),
+        "suggested_at": NOW + timedelta(hours=3),
+        "late": True,
+        "rule": "inquiry-spacing",
+        "reason": "Space your follow-ups.",
+        "optional": ("mail_handwritten_note",),
+        "blocked": (Blocked("send_status_inquiry", "no-bombarding", None),),
+        "outcome": "withdrawn",
+        "timezone": "Europe/Berlin",
+        "revisit_at": NOW + timedelta(hours=4),
+    }
+    assert list(values) == [a.name for a in attrs.fields(Decision)]
+    built = _decision(**values)
+    made = Decision(**values)
+    assert built == made
+    assert attrs.asdict(built, recurse=False) == values
+    assert built.to_dict() == made.to_dict()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.action = "none"  # type: ignore[misc]

@@ -9,6 +9,8 @@ Modules, from the bottom up (each imports only those before it):
 - ``policy``: a spec as checked data (states, rules, numbers);
 - ``machine``: the state machine compiled from a policy, the guards, the replay;
 - ``spec``: loading a policy (its data checked, its machine compiled);
+- ``results``: the values :class:`Decision`, :class:`Verdict`, :class:`Blocked`;
+- ``advice``: the decision of a replayed context (compiled, as ``machine`` and ``times`` are);
 - ``decisions``: ``next_action``, ``check`` and ``record``;
 - ``plan``: every window ahead.
 
@@ -19,16 +21,8 @@ them. ``etiquette`` (the public face) exports the part of it users rely on.
 
 from __future__ import annotations
 
-from .decisions import (
-    Blocked,
-    Decision,
-    Verdict,
-    as_of,
-    check,
-    decide_at,
-    next_action,
-    record,
-)
+from .advice import decide_at
+from .decisions import as_of, check, next_action, record
 from .errors import (
     EtiquetteError,
     EtiquetteViolation,
@@ -65,6 +59,7 @@ from .model import (
 )
 from .plan import Change, Plan, Window, plan
 from .policy import Numbers, Policy, Rule
+from .results import Blocked, Decision, Verdict
 from .spec import default_policy, load_policy, policy_from_data, policy_from_text
 from .times import (
     Calendar,

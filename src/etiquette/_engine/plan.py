@@ -24,7 +24,8 @@ from typing import Any
 
 import attrs
 
-from .decisions import _inquiry_rule, _instant, as_of, decide
+from .advice import _inquiry_rule, decide
+from .decisions import as_of
 from .machine import (
     GUARD_WINDOWS,
     TIMED_RULES,
@@ -37,6 +38,7 @@ from .machine import (
 )
 from .model import Application
 from .policy import Policy
+from .results import _instant
 from .spec import default_policy
 from .times import _zone
 from .vocabulary import CHECKABLE, by_action
