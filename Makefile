@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 # edited source is compiled again, so that nothing runs a stale build.
 COMPILED      := $(VENV)/.compiled
 ENGINE_HOT    := src/etiquette/_engine/machine.py src/etiquette/_engine/times.py \
-                 src/etiquette/_engine/advice.py
+                 src/etiquette/_engine/advice.py src/etiquette/_engine/wire.py
 
 $(COMPILED): $(STAMP) $(ENGINE_HOT)
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -23,7 +23,11 @@ from workload import NOW, applications
 
 import etiquette
 from etiquette import Application
-from etiquette._engine.decisions import decide
+
+try:
+    from etiquette._engine.advice import decide
+except ImportError:  # an older version: decide was in decisions
+    from etiquette._engine.decisions import decide  # type: ignore[attr-defined,no-redef]
 from etiquette._engine.machine import replay
 from etiquette._engine.spec import default_policy
 

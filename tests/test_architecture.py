@@ -27,6 +27,7 @@ PACKAGE = Path(etiquette.__file__).parent
 ENGINE_ORDER = (
     "errors",
     "times",
+    "wire",
     "model",
     "vocabulary",
     "policy",

@@ -4,7 +4,8 @@ Modules, from the bottom up (each imports only those before it):
 
 - ``errors``: the exceptions, and :class:`Violation` (what a refusal carries);
 - ``times``: instants, durations, business-day calendars, parsing RFC 3339 and dates;
-- ``model``: the wire values (applications, events) and reading them;
+- ``wire``: reading the wire format field by field, naming what is wrong (compiled);
+- ``model``: the wire values (applications, events), read by ``wire``;
 - ``vocabulary``: the one table of triggers, events, actions and their words;
 - ``policy``: a spec as checked data (states, rules, numbers);
 - ``machine``: the state machine compiled from a policy, the guards, the replay;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, TypeAlias
 
@@ -27,9 +27,19 @@ from .times import (
     format_instant,
     parse_date,
     parse_instant,
-    quoted,
     require_aware,
 )
+from .wire import (
+    EventMaker,
+    Loader,
+    Reader,
+    Setter,
+    channel,
+    date_or_instant,
+    text_list,
+    whole_characters,
+)
+from .wire import text as _text
 
 __all__ = [
     "Application",
@@ -97,7 +107,7 @@ def _rule_ids(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, 
         if not isinstance(rule, str) or not rule:
             raise InvalidApplication(f"{attribute.name}[{i}]", "expected a rule id")
         if not rule.isascii():
-            _whole_characters(rule, f"{attribute.name}[{i}]")
+            whole_characters(rule, f"{attribute.name}[{i}]")
 
 
 def _str_tuple(value: Sequence[str]) -> tuple[str, ...]:
@@ -130,7 +140,7 @@ def _optional_name(_inst: object, attribute: attrs.Attribute[Any], value: object
 
 
 def _channel_value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _channel(value, attribute.name)
+    channel(value, attribute.name)
 
 
 @attrs.frozen
@@ -284,125 +294,31 @@ EVENT_TYPES: dict[str, type[Event]] = {
 
 # --- wire format -------------------------------------------------------------------------------
 
-_Reader = Callable[[object, str], object]
-
-
-def _text(value: object, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidApplication(path, f"expected a non-empty string, got {_kind(value)}")
-    if not value.isascii():  # (ASCII is always whole characters: only other text is read)
-        _whole_characters(value, path)
-    return value
-
-
-def _whole_characters(value: str, path: str) -> None:
-    # JSON can spell half of a character, a lone surrogate ("\ud800"): no UTF-8 text can hold
-    # it, so no decision, record or message naming it could be written
-    for i, char in enumerate(value):
-        if "\ud800" <= char <= "\udfff":
-            raise InvalidApplication(
-                path,
-                f"expected Unicode text, got half of a character (\\u{ord(char):04x}, a lone "
-                f"surrogate) at character {i + 1}",
-            )
-
-
-def _text_list(value: object, path: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise InvalidApplication(path, f"expected a list of strings, got {_kind(value)}")
-    for i, item in enumerate(value):
-        try:
-            _text(item, "")
-        except InvalidApplication as exc:
-            raise InvalidApplication(f"{path}[{i}]", exc.why) from None
-    return tuple(value)
-
-
-def _channel(value: object, path: str) -> str:
-    if value not in ("email", "handwritten"):
-        shown = quoted(value) if isinstance(value, str) else _kind(value)
-        raise InvalidApplication(path, f"expected 'email' or 'handwritten', got {shown}")
-    return str(value)
-
-
-def _date_or_instant(value: object, path: str) -> date | datetime:
-    if isinstance(value, str) and len(value) == 10:
-        return parse_date(value, path)
-    if isinstance(value, str):
-        return parse_instant(value, path)
-    raise InvalidApplication(path, f"expected a date YYYY-MM-DD or an instant, got {_kind(value)}")
-
-
 # event type -> its optional fields' readers, in the order errors list them (type and at,
 # required, are read first)
-_OWN_FIELDS: dict[str, dict[str, _Reader]] = {
+_OWN_FIELDS: dict[str, dict[str, Reader]] = {
     "interview": {
         "ends_at": parse_instant,
-        "interviewers": _text_list,
+        "interviewers": text_list,
         "decision_expected_by": parse_date,
-        "notes": _text_list,
+        "notes": text_list,
     },
-    "thank_you_sent": {"to": _text, "channel": _channel},
-    "reply_received": {"decision_expected_by": parse_date, "notes": _text_list},
-    "offer_received": {"respond_by": _date_or_instant},
+    "thank_you_sent": {"to": _text, "channel": channel},
+    "reply_received": {"decision_expected_by": parse_date, "notes": text_list},
+    "offer_received": {"respond_by": date_or_instant},
 }
-_FIELDS: dict[str, dict[str, _Reader]] = {
-    kind: {**_OWN_FIELDS.get(kind, {}), "violations": _text_list} for kind in EVENT_TYPES
+_FIELDS: dict[str, dict[str, Reader]] = {
+    kind: {**_OWN_FIELDS.get(kind, {}), "violations": text_list} for kind in EVENT_TYPES
 }
-_MISSING: Any = object()
 
 
 def event_from_dict(data: object, path: str = "event") -> Event:
     """Read one event of the wire format; errors name ``path`` and the field."""
     try:
-        return _event(data)
+        event: Event = _LOADER.event(data)
     except InvalidApplication as exc:
         raise exc.within(path) from None
-
-
-def _event(data: object) -> Event:
-    # errors name paths relative to the event: ``at``, ``interviewers[1]``
-    if type(data) is not dict and not isinstance(data, Mapping):
-        raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
-    kind = data.get("type", _MISSING)
-    maker = _EVENT_MAKERS.get(kind) if isinstance(kind, str) else None
-    if maker is None:
-        if kind is _MISSING:
-            raise InvalidApplication("type", "missing; expected one of " + _type_list())
-        shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
-        raise InvalidApplication(
-            "type", f"unknown event type {shown}; expected one of {_type_list()}"
-        )
-    raw_at = data.get("at", _MISSING)
-    if raw_at is _MISSING:
-        raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
-    at = parse_instant(raw_at, "at")
-    # built field by field as the keys are read, through the slots' own setters: the readers
-    # check each as the class's validators would, in the form its converters would give
-    # (as _application builds an application)
-    cls, defaults, fields, post_init = maker
-    event = object.__new__(cls)
-    _SET_AT(event, at)
-    _SET_AT_UTC(event, at.astimezone(UTC))
-    for put, default in defaults:
-        put(event, default)
-    if len(data) > 2:  # more than type and at
-        for key, value in data.items():
-            if key == "type" or key == "at":
-                continue
-            field = fields.get(key)
-            if field is None:
-                allowed = ", ".join(["type", "at", *fields])
-                raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
-            read, put = field
-            put(event, read(value, key))
-    if post_init is not None:
-        post_init(event)
     return event
-
-
-def _type_list() -> str:
-    return ", ".join(EVENT_TYPES)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -513,9 +429,10 @@ class Application:
     def from_dict(cls, data: object, path: str = "") -> Application:
         """Read an application in the wire format; errors name the field path."""
         try:
-            return _application(cls, data)
+            app: Application = _LOADER.application(cls, data)
         except InvalidApplication as exc:
             raise exc.within(path) from None
+        return app
 
     def to_dict(self) -> dict[str, Any]:
         """Write the application in the wire format."""
@@ -542,68 +459,11 @@ class Application:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-def _application(cls: type[Application], data: object) -> Application:
-    # errors name paths relative to the application: ``id``, ``events[2].at``
-    if type(data) is not dict and not isinstance(data, Mapping):
-        raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
-    for key in data:
-        if key not in _APP_KEY_SET:
-            raise InvalidApplication(str(key), f"unknown field (allowed: {', '.join(_APP_KEYS)})")
-    if "id" not in data:
-        raise InvalidApplication("id", "missing; expected a non-empty string")
-    ident = _text(data["id"], "id")
-    company = data.get("company")
-    if company is not None:
-        _text(company, "company")
-    role = data.get("role")
-    if role is not None:
-        _text(role, "role")
-    timezone = check_timezone(data["timezone"], "timezone") if "timezone" in data else "UTC"
-    country = data.get("country")
-    if country is not None:
-        check_country(country, "country")
-    candidate = data.get("candidate")
-    if candidate is not None:
-        _text(candidate, "candidate")
-    raw_events = data.get("events", [])
-    if not isinstance(raw_events, list):
-        raise InvalidApplication("events", f"expected a list of events, got {_kind(raw_events)}")
-    events = []
-    for i, item in enumerate(raw_events):
-        try:
-            events.append(_event(item))
-        except InvalidApplication as exc:
-            raise exc.within(f"events[{i}]") from None
-    if cls is not Application:  # a subclass: its own constructor, with its own fields and checks
-        return cls(
-            id=ident,
-            events=events,
-            company=company,
-            role=role,
-            timezone=timezone,
-            country=country,
-            candidate=candidate,
-        )
-    # Every field is checked above as the class's validators would check it, in the form its
-    # converters would give it: running them again would double the cost of loading, the bulk
-    # paths' largest after deciding. So the fields are set as they are, through the slots' own
-    # setters (as are an event's: _event). Tests prove the result equal to what the validating
-    # constructor builds from the same values.
-    app = object.__new__(cls)
-    values = (ident, tuple(events), company, role, timezone, country, candidate, in_order(events))
-    for put, value in zip(_APP_SETTERS, values, strict=True):
-        put(app, value)
-    return app
-
-
-_Setter = Callable[[Any, Any], None]
-
-
-def _setter(cls: type, name: str) -> _Setter:
+def _setter(cls: type, name: str) -> Setter:
     """The setter of field ``name`` of a slotted class: its slot's own descriptor (setting
     through it skips a frozen class's ``__setattr__``)."""
     slot = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
-    put: _Setter = slot.__set__
+    put: Setter = slot.__set__
     return put
 
 
@@ -613,16 +473,9 @@ if tuple(a.name for a in attrs.fields(Application)) != _APP_FIELDS:  # pragma: n
     raise TypeError(f"Application's fields are not {_APP_FIELDS}")
 _APP_SETTERS = tuple(_setter(Application, name) for name in _APP_FIELDS)
 
-_EventMaker = tuple[
-    type[Event],
-    tuple[tuple[_Setter, Any], ...],
-    dict[str, tuple[_Reader, _Setter]],
-    Callable[[Any], None] | None,
-]
 
-
-def _event_maker(cls: type[Event]) -> _EventMaker:
-    """What :func:`_event` needs to build an event of ``cls``: the class, its optional fields'
+def _event_maker(cls: type[Event]) -> EventMaker:
+    """What :meth:`Loader.event` needs to build an event of ``cls``: the class, its optional fields'
     setters and defaults, each wire key's reader and setter, and its post-init, if any."""
     defaults = []
     for a in attrs.fields(cls):
@@ -638,11 +491,20 @@ def _event_maker(cls: type[Event]) -> _EventMaker:
 
 
 #: Event type -> what :func:`_event` needs to build one.
-_EVENT_MAKERS: dict[str, _EventMaker] = {
+_EVENT_MAKERS: dict[str, EventMaker] = {
     kind: _event_maker(cls) for kind, cls in EVENT_TYPES.items()
 }
-_SET_AT = _setter(_Base, "at")
-_SET_AT_UTC = _setter(_Base, "_at_utc")
+
+#: Reads the wire format into these classes (compiled: :mod:`etiquette._engine.wire`).
+_LOADER = Loader(
+    _EVENT_MAKERS,
+    _setter(_Base, "at"),
+    _setter(_Base, "_at_utc"),
+    Application,
+    _APP_KEYS,
+    _APP_SETTERS,
+    in_order,
+)
 
 
 def load_json(text: str | bytes) -> Any:

@@ -1,0 +1,219 @@
+"""Reading the wire format, field by field: the checks of ``Application.from_dict``.
+
+Compiled with mypyc when the package is built (as ``machine`` and ``times`` are): reading is the
+bulk path's largest stage. It knows no value type: :mod:`etiquette._engine.model` builds a
+:class:`Loader` with its classes' slot setters and what each event type reads, and every
+function here takes what it is given as ``object``, checks it and names the field path of what
+is wrong, as the classes' validators would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .errors import InvalidApplication
+from .times import _kind, check_country, check_timezone, parse_date, parse_instant, quoted
+
+__all__ = ["Loader", "channel", "date_or_instant", "text", "text_list", "whole_characters"]
+
+#: A reader of one wire field: (value, its path) -> the value as the class keeps it.
+Reader = Callable[[object, str], object]
+#: The setter of one slot of a slotted class (its descriptor's ``__set__``).
+Setter = Callable[[Any, Any], None]
+#: What :meth:`Loader.event` needs to build an event of one type: the class, its optional
+#: fields' setters and defaults, each wire key's reader and setter, and its post-init, if any.
+EventMaker = tuple[
+    type,
+    tuple[tuple[Setter, Any], ...],
+    dict[str, tuple[Reader, Setter]],
+    Callable[[Any], None] | None,
+]
+
+
+def text(value: object, path: str) -> str:
+    """A non-empty string of whole characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidApplication(path, f"expected a non-empty string, got {_kind(value)}")
+    if not value.isascii():  # (ASCII is always whole characters: only other text is read)
+        whole_characters(value, path)
+    return value
+
+
+def whole_characters(value: str, path: str) -> None:
+    """Refuse half of a character: JSON can spell a lone surrogate (``"\\ud800"``), which no
+    UTF-8 text can hold, so no decision, record or message naming it could be written."""
+    for i, char in enumerate(value):
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            raise InvalidApplication(
+                path,
+                f"expected Unicode text, got half of a character (\\u{code:04x}, a lone "
+                f"surrogate) at character {i + 1}",
+            )
+
+
+def text_list(value: object, path: str) -> tuple[str, ...]:
+    """A list of non-empty strings, as a tuple."""
+    if not isinstance(value, list):
+        raise InvalidApplication(path, f"expected a list of strings, got {_kind(value)}")
+    for i, item in enumerate(value):
+        try:
+            text(item, "")
+        except InvalidApplication as exc:
+            raise InvalidApplication(f"{path}[{i}]", exc.why) from None
+    return tuple(value)
+
+
+def channel(value: object, path: str) -> str:
+    """A thank-you's channel: ``email`` or ``handwritten``."""
+    if value != "email" and value != "handwritten":
+        shown = quoted(value) if isinstance(value, str) else _kind(value)
+        raise InvalidApplication(path, f"expected 'email' or 'handwritten', got {shown}")
+    return str(value)
+
+
+def date_or_instant(value: object, path: str) -> date | datetime:
+    """A date ``YYYY-MM-DD`` or an RFC 3339 instant."""
+    if isinstance(value, str) and len(value) == 10:
+        return parse_date(value, path)
+    if isinstance(value, str):
+        return parse_instant(value, path)
+    raise InvalidApplication(path, f"expected a date YYYY-MM-DD or an instant, got {_kind(value)}")
+
+
+_MISSING: Any = object()
+
+
+class Loader:
+    """Reads events and applications of the wire format into the model's classes, building
+    each one through its slots' own setters: every field is checked here as the class's
+    validators would check it, in the form its converters would give, so running them again
+    would double the cost of loading. Tests prove the values equal to what the validating
+    constructors build."""
+
+    def __init__(
+        self,
+        makers: dict[str, EventMaker],
+        set_at: Setter,
+        set_at_utc: Setter,
+        application: type,
+        app_keys: tuple[str, ...],
+        app_setters: tuple[Setter, ...],
+        in_order: Callable[[list[Any]], tuple[Any, ...]],
+    ) -> None:
+        self.makers = makers
+        self.set_at = set_at
+        self.set_at_utc = set_at_utc
+        self.application_type = application
+        self.app_keys = app_keys
+        self.app_key_set = frozenset(app_keys)
+        self.app_setters = app_setters
+        self.in_order = in_order
+        self.type_list = ", ".join(makers)
+
+    def event(self, data: object) -> Any:
+        """One event; errors name paths relative to it (``at``, ``interviewers[1]``)."""
+        if not isinstance(data, dict):
+            if not isinstance(data, Mapping):
+                raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
+            data = dict(data)
+        kind = data.get("type", _MISSING)
+        maker = self.makers.get(kind) if isinstance(kind, str) else None
+        if maker is None:
+            if kind is _MISSING:
+                raise InvalidApplication("type", "missing; expected one of " + self.type_list)
+            shown = quoted(kind) if isinstance(kind, str) else _kind(kind)
+            raise InvalidApplication(
+                "type", f"unknown event type {shown}; expected one of {self.type_list}"
+            )
+        raw_at = data.get("at", _MISSING)
+        if raw_at is _MISSING:
+            raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
+        at = parse_instant(raw_at, "at")
+        cls, defaults, fields, post_init = maker
+        event: Any = object.__new__(cls)
+        self.set_at(event, at)
+        self.set_at_utc(event, at.astimezone(UTC))
+        for put, default in defaults:
+            put(event, default)
+        if len(data) > 2:  # more than type and at
+            for key, value in data.items():
+                if key == "type" or key == "at":
+                    continue
+                field = fields.get(key) if isinstance(key, str) else None
+                if field is None:
+                    allowed = ", ".join(["type", "at", *fields])
+                    raise InvalidApplication(
+                        str(key), f"unknown field for {kind} (allowed: {allowed})"
+                    )
+                read, set_field = field
+                set_field(event, read(value, key))
+        if post_init is not None:
+            post_init(event)
+        return event
+
+    def application(self, cls: type, data: object) -> Any:
+        """One application of class ``cls``; errors name paths relative to it (``id``,
+        ``events[2].at``)."""
+        if not isinstance(data, dict):
+            if not isinstance(data, Mapping):
+                raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
+            data = dict(data)
+        for key in data:
+            if key not in self.app_key_set:
+                allowed = ", ".join(self.app_keys)
+                raise InvalidApplication(str(key), f"unknown field (allowed: {allowed})")
+        if "id" not in data:
+            raise InvalidApplication("id", "missing; expected a non-empty string")
+        ident = text(data["id"], "id")
+        company = data.get("company")
+        if company is not None:
+            text(company, "company")
+        role = data.get("role")
+        if role is not None:
+            text(role, "role")
+        timezone = check_timezone(data["timezone"], "timezone") if "timezone" in data else "UTC"
+        country = data.get("country")
+        if country is not None:
+            check_country(country, "country")
+        candidate = data.get("candidate")
+        if candidate is not None:
+            text(candidate, "candidate")
+        raw_events = data.get("events", [])
+        if not isinstance(raw_events, list):
+            raise InvalidApplication(
+                "events", f"expected a list of events, got {_kind(raw_events)}"
+            )
+        events = []
+        for i, item in enumerate(raw_events):
+            try:
+                events.append(self.event(item))
+            except InvalidApplication as exc:
+                raise exc.within(f"events[{i}]") from None
+        if cls is not self.application_type:
+            # a subclass: its own constructor, with its own fields and checks
+            return cls(
+                id=ident,
+                events=events,
+                company=company,
+                role=role,
+                timezone=timezone,
+                country=country,
+                candidate=candidate,
+            )
+        app: Any = object.__new__(cls)
+        values = (
+            ident,
+            tuple(events),
+            company,
+            role,
+            timezone,
+            country,
+            candidate,
+            self.in_order(events),
+        )
+        for put, value in zip(self.app_setters, values, strict=True):
+            put(app, value)
+        return app
