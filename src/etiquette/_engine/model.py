@@ -25,18 +25,20 @@ from .times import (
     check_timezone,
     fixed_offset,
     format_instant,
-    parse_date,
-    parse_instant,
     require_aware,
 )
 from .wire import (
+    CHANNEL,
+    DATE,
+    DATE_OR_INSTANT,
+    INSTANT,
+    TEXT,
+    TEXT_LIST,
     EventMaker,
     Loader,
     Reader,
     Setter,
     channel,
-    date_or_instant,
-    text_list,
     whole_characters,
 )
 from .wire import text as _text
@@ -298,17 +300,17 @@ EVENT_TYPES: dict[str, type[Event]] = {
 # required, are read first)
 _OWN_FIELDS: dict[str, dict[str, Reader]] = {
     "interview": {
-        "ends_at": parse_instant,
-        "interviewers": text_list,
-        "decision_expected_by": parse_date,
-        "notes": text_list,
+        "ends_at": INSTANT,
+        "interviewers": TEXT_LIST,
+        "decision_expected_by": DATE,
+        "notes": TEXT_LIST,
     },
-    "thank_you_sent": {"to": _text, "channel": channel},
-    "reply_received": {"decision_expected_by": parse_date, "notes": text_list},
-    "offer_received": {"respond_by": date_or_instant},
+    "thank_you_sent": {"to": TEXT, "channel": CHANNEL},
+    "reply_received": {"decision_expected_by": DATE, "notes": TEXT_LIST},
+    "offer_received": {"respond_by": DATE_OR_INSTANT},
 }
 _FIELDS: dict[str, dict[str, Reader]] = {
-    kind: {**_OWN_FIELDS.get(kind, {}), "violations": text_list} for kind in EVENT_TYPES
+    kind: {**_OWN_FIELDS.get(kind, {}), "violations": TEXT_LIST} for kind in EVENT_TYPES
 }
 
 
@@ -475,12 +477,12 @@ _APP_SETTERS = tuple(_setter(Application, name) for name in _APP_FIELDS)
 
 
 def _event_maker(cls: type[Event]) -> EventMaker:
-    """What :meth:`Loader.event` needs to build an event of ``cls``: the class, its optional fields'
-    setters and defaults, each wire key's reader and setter, and its post-init, if any."""
+    """What :meth:`Loader.event` needs to build an event of ``cls``: the class, its optional
+    fields' setters and defaults, each wire key's reader and setter, and its post-init, if any."""
     defaults = []
     for a in attrs.fields(cls):
         if a.name in ("at", "_at_utc"):
-            continue  # given by _event
+            continue  # given by Loader.event
         if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(
                 f"{cls.__name__}.{a.name}: an event's other fields need a plain default"
@@ -490,7 +492,7 @@ def _event_maker(cls: type[Event]) -> EventMaker:
     return cls, tuple(defaults), fields, getattr(cls, "__attrs_post_init__", None)
 
 
-#: Event type -> what :func:`_event` needs to build one.
+#: Event type -> what :meth:`Loader.event` needs to build one.
 _EVENT_MAKERS: dict[str, EventMaker] = {
     kind: _event_maker(cls) for kind, cls in EVENT_TYPES.items()
 }

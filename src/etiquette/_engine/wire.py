@@ -11,15 +11,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Final
 
 from .errors import InvalidApplication
 from .times import _kind, check_country, check_timezone, parse_date, parse_instant, quoted
 
-__all__ = ["Loader", "channel", "date_or_instant", "text", "text_list", "whole_characters"]
+__all__ = [
+    "CHANNEL",
+    "DATE",
+    "DATE_OR_INSTANT",
+    "INSTANT",
+    "TEXT",
+    "TEXT_LIST",
+    "Loader",
+    "channel",
+    "date_or_instant",
+    "read",
+    "text",
+    "text_list",
+    "whole_characters",
+]
 
-#: A reader of one wire field: (value, its path) -> the value as the class keeps it.
-Reader = Callable[[object, str], object]
+#: How a wire field is read: one of the readers below, by number (:func:`read` calls it; a
+#: call through a table of functions would cost the compiled module a Python call each).
+Reader = int
+INSTANT: Final = 0
+TEXT: Final = 1
+TEXT_LIST: Final = 2
+DATE: Final = 3
+CHANNEL: Final = 4
+DATE_OR_INSTANT: Final = 5
 #: The setter of one slot of a slotted class (its descriptor's ``__set__``).
 Setter = Callable[[Any, Any], None]
 #: What :meth:`Loader.event` needs to build an event of one type: the class, its optional
@@ -81,6 +102,23 @@ def date_or_instant(value: object, path: str) -> date | datetime:
     if isinstance(value, str):
         return parse_instant(value, path)
     raise InvalidApplication(path, f"expected a date YYYY-MM-DD or an instant, got {_kind(value)}")
+
+
+def read(reader: Reader, value: object, path: str) -> object:
+    """``value`` read by ``reader`` (one of :data:`INSTANT`, :data:`TEXT`, ...)."""
+    if reader == INSTANT:
+        return parse_instant(value, path)
+    if reader == TEXT:
+        return text(value, path)
+    if reader == TEXT_LIST:
+        return text_list(value, path)
+    if reader == DATE:
+        return parse_date(value, path)
+    if reader == CHANNEL:
+        return channel(value, path)
+    if reader == DATE_OR_INSTANT:
+        return date_or_instant(value, path)
+    raise AssertionError(f"no reader {reader}")  # pragma: no cover
 
 
 _MISSING: Any = object()
@@ -148,8 +186,8 @@ class Loader:
                     raise InvalidApplication(
                         str(key), f"unknown field for {kind} (allowed: {allowed})"
                     )
-                read, set_field = field
-                set_field(event, read(value, key))
+                reader, set_field = field
+                set_field(event, read(reader, value, key))
         if post_init is not None:
             post_init(event)
         return event
