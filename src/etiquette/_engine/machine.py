@@ -176,6 +176,13 @@ class Context:
         # changed: it is asked for before every event, and by the decision, again and again
         self.ahead: tuple[datetime, Transition] | None = None
         self.ahead_known = False
+        # the late limit and the cold close, with the instant each was computed from: asked
+        # for again and again while it stands (by the timed transitions, the guards, the
+        # decision), each is one calendar sum
+        self._late_from: datetime | None = None
+        self._late: datetime | None = None
+        self._cold_from: datetime | None = None
+        self._cold: datetime | None = None
 
     def __repr__(self) -> str:
         return f"Context(state={self.state!r}, outcome={self.outcome!r}, since={self.since!r})"
@@ -192,7 +199,11 @@ class Context:
 
     def late_limit(self) -> datetime | None:
         """Last instant (exclusive) of any thank-you or note (thank-you-late-limit)."""
-        return self._after(self.end, self.numbers.late_limit)
+        end = self.end
+        if end is not self._late_from:
+            self._late_from = end
+            self._late = self._after(end, self.numbers.late_limit)
+        return self._late
 
     def spaced_from(self) -> datetime | None:
         """When the next inquiry is far enough from the last (inquiry-spacing)."""
@@ -222,10 +233,14 @@ class Context:
         the instant at which a candidate who inquired at every first allowed instant would be
         closed as no_response. Inquiring later, or not at all, never keeps it open longer.
         """
-        deadline = self.opening
+        opening = self.opening
+        if opening is self._cold_from:
+            return self._cold
+        deadline = opening
         if deadline is not None:
             for duration in self.numbers.cold_chain:
                 deadline = self.calendar.add(deadline, duration)
+        self._cold_from, self._cold = opening, deadline
         return deadline
 
     def owed(self) -> tuple[str, ...]:
