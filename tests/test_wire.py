@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -880,3 +881,25 @@ def test_a_subclass_of_application_is_read_with_its_own_fields() -> None:
     assert next_action(app, datetime(2026, 11, 23, 12, tzinfo=UTC)) == next_action(
         history(INTERVIEW), datetime(2026, 11, 23, 12, tzinfo=UTC)
     )
+
+
+def _read_only(value: Any) -> Any:
+    """``value`` with every object a read-only mapping (a Mapping that is not a dict)."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _read_only(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_read_only(v) for v in value]
+    return value
+
+
+def test_any_mapping_is_read_as_the_dict_with_the_same_items() -> None:
+    doc = contract_data()
+    assert Application.from_dict(_read_only(doc)) == Application.from_dict(doc)
+    bad = copy.deepcopy(doc)
+    bad["events"][1]["at"] = "2026-11-23T10:00:00"
+    with pytest.raises(InvalidApplication) as from_mapping:
+        Application.from_dict(_read_only(bad))
+    with pytest.raises(InvalidApplication) as from_dict:
+        Application.from_dict(bad)
+    assert str(from_mapping.value) == str(from_dict.value)
+    assert from_mapping.value.path == "events[1].at"
