@@ -1,3 +1,5 @@
+# mypy: disallow-untyped-calls=False
+# (dask and distributed ship no type hints for these calls)
 """The Dask scale-out, measured: ``python bench/dask_scale.py [N]`` (1,000,000 by default).
 
 Writes N applications of the benchmark's workload as JSON lines in files of 50,000 lines, then

@@ -443,7 +443,11 @@ def _throughputs(n: int, seed: int, policy: Any, rounds: int = 20) -> tuple[floa
     for r in range(rounds):
         t_engine += _cpu(lambda: list(next_actions(apps, NOW, policy)))
         part = apps[r * step : (r + 1) * step]
-        t_machine += _cpu(lambda part=part: [machine_decide(a, NOW, policy) for a in part])
+
+        def machine_pass(part: list[Application] = part) -> list[Any]:
+            return [machine_decide(a, NOW, policy) for a in part]
+
+        t_machine += _cpu(machine_pass)
     return rounds * n / t_engine, rounds * step / t_machine
 
 
