@@ -457,7 +457,6 @@ _Shifts = tuple[datetime, timedelta | None, timedelta | None]
 _CACHED = 65536
 
 
-@lru_cache(maxsize=65536)
 def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts | None:
     """:meth:`Calendar.add` of ``steps`` business days for the instants of the UTC ``day``, as
     ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
@@ -466,7 +465,8 @@ def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -
     changes its offset during the UTC day.
 
     Asking the zone for an instant's local date costs more than all the rest of the sum; a UTC
-    day at one offset crosses exactly one local midnight, so this is asked once per UTC day.
+    day at one offset crosses exactly one local midnight, so this is asked once per UTC day
+    (and each calendar keeps the answer: :meth:`Calendar.add`).
     """
     tz = _zone(zone)
     start = datetime.combine(day, _MIDNIGHT, UTC)
