@@ -37,7 +37,6 @@ from .wire import (
     EventMaker,
     Loader,
     Reader,
-    Setter,
     channel,
     whole_characters,
 )
@@ -461,24 +460,15 @@ class Application:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-def _setter(cls: type, name: str) -> Setter:
-    """The setter of field ``name`` of a slotted class: its slot's own descriptor (setting
-    through it skips a frozen class's ``__setattr__``)."""
-    slot = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
-    put: Setter = slot.__set__
-    return put
-
-
-#: Application's fields, in order: :func:`_application` sets them through these setters.
+#: Application's fields, in order: :meth:`Loader.application` sets them in this order.
 _APP_FIELDS = ("id", "events", "company", "role", "timezone", "country", "candidate", "_timeline")
 if tuple(a.name for a in attrs.fields(Application)) != _APP_FIELDS:  # pragma: no cover
     raise TypeError(f"Application's fields are not {_APP_FIELDS}")
-_APP_SETTERS = tuple(_setter(Application, name) for name in _APP_FIELDS)
 
 
 def _event_maker(cls: type[Event]) -> EventMaker:
     """What :meth:`Loader.event` needs to build an event of ``cls``: the class, its optional
-    fields' setters and defaults, each wire key's reader and setter, and its post-init, if any."""
+    fields' names and defaults, each wire key's reader, and its post-init, if any."""
     defaults = []
     for a in attrs.fields(cls):
         if a.name in ("at", "_at_utc"):
@@ -487,9 +477,11 @@ def _event_maker(cls: type[Event]) -> EventMaker:
             raise TypeError(
                 f"{cls.__name__}.{a.name}: an event's other fields need a plain default"
             )
-        defaults.append((_setter(cls, a.name), a.default))
-    fields = {key: (read, _setter(cls, key)) for key, read in _FIELDS[cls.type].items()}
-    return cls, tuple(defaults), fields, getattr(cls, "__attrs_post_init__", None)
+        defaults.append((a.name, a.default))
+    fields = _FIELDS[cls.type]
+    if not {a.name for a in attrs.fields(cls)}.issuperset(fields):  # pragma: no cover
+        raise TypeError(f"{cls.__name__}: a wire key names no field ({', '.join(fields)})")
+    return cls, tuple(defaults), dict(fields), getattr(cls, "__attrs_post_init__", None)
 
 
 #: Event type -> what :meth:`Loader.event` needs to build one.
@@ -500,11 +492,9 @@ _EVENT_MAKERS: dict[str, EventMaker] = {
 #: Reads the wire format into these classes (compiled: :mod:`etiquette._engine.wire`).
 _LOADER = Loader(
     _EVENT_MAKERS,
-    _setter(_Base, "at"),
-    _setter(_Base, "_at_utc"),
     Application,
     _APP_KEYS,
-    _APP_SETTERS,
+    _APP_FIELDS,
     in_order,
 )
 

@@ -41,14 +41,13 @@ TEXT_LIST: Final = 2
 DATE: Final = 3
 CHANNEL: Final = 4
 DATE_OR_INSTANT: Final = 5
-#: The setter of one slot of a slotted class (its descriptor's ``__set__``).
-Setter = Callable[[Any, Any], None]
 #: What :meth:`Loader.event` needs to build an event of one type: the class, its optional
-#: fields' setters and defaults, each wire key's reader and setter, and its post-init, if any.
+#: fields' names and defaults, each wire key's reader (a key is its field's name), and its
+#: post-init, if any.
 EventMaker = tuple[
     type,
-    tuple[tuple[Setter, Any], ...],
-    dict[str, tuple[Reader, Setter]],
+    tuple[tuple[str, Any], ...],
+    dict[str, Reader],
     Callable[[Any], None] | None,
 ]
 
@@ -124,9 +123,16 @@ def read(reader: Reader, value: object, path: str) -> object:
 _MISSING: Any = object()
 
 
+def _put(value: object, name: str, field: object) -> None:
+    """Set field ``name`` of a value being built, past a frozen class's ``__setattr__``: the
+    compiled module calls the generic setter directly (at a third of the cost of calling the
+    slot's own ``__set__``), as attrs' ``__init__`` calls ``object.__setattr__``."""
+    object.__setattr__(value, name, field)
+
+
 class Loader:
-    """Reads events and applications of the wire format into the model's classes, building
-    each one through its slots' own setters: every field is checked here as the class's
+    """Reads events and applications of the wire format into the model's classes, setting
+    each one's fields directly (:func:`_put`): every field is checked here as the class's
     validators would check it, in the form its converters would give, so running them again
     would double the cost of loading. Tests prove the values equal to what the validating
     constructors build."""
@@ -134,20 +140,16 @@ class Loader:
     def __init__(
         self,
         makers: dict[str, EventMaker],
-        set_at: Setter,
-        set_at_utc: Setter,
         application: type,
         app_keys: tuple[str, ...],
-        app_setters: tuple[Setter, ...],
+        app_fields: tuple[str, ...],
         in_order: Callable[[list[Any]], tuple[Any, ...]],
     ) -> None:
         self.makers = makers
-        self.set_at = set_at
-        self.set_at_utc = set_at_utc
         self.application_type = application
         self.app_keys = app_keys
         self.app_key_set = frozenset(app_keys)
-        self.app_setters = app_setters
+        self.app_fields = app_fields
         self.in_order = in_order
         self.type_list = ", ".join(makers)
 
@@ -172,22 +174,21 @@ class Loader:
         at = parse_instant(raw_at, "at")
         cls, defaults, fields, post_init = maker
         event: Any = object.__new__(cls)
-        self.set_at(event, at)
-        self.set_at_utc(event, at.astimezone(UTC))
-        for put, default in defaults:
-            put(event, default)
+        _put(event, "at", at)
+        _put(event, "_at_utc", at.astimezone(UTC))
+        for name, default in defaults:
+            _put(event, name, default)
         if len(data) > 2:  # more than type and at
             for key, value in data.items():
                 if key == "type" or key == "at":
                     continue
-                field = fields.get(key) if isinstance(key, str) else None
-                if field is None:
+                reader = fields.get(key) if isinstance(key, str) else None
+                if reader is None or not isinstance(key, str):
                     allowed = ", ".join(["type", "at", *fields])
                     raise InvalidApplication(
                         str(key), f"unknown field for {kind} (allowed: {allowed})"
                     )
-                reader, set_field = field
-                set_field(event, read(reader, value, key))
+                _put(event, key, read(reader, value, key))
         if post_init is not None:
             post_init(event)
         return event
@@ -252,6 +253,6 @@ class Loader:
             candidate,
             self.in_order(events),
         )
-        for put, value in zip(self.app_setters, values, strict=True):
-            put(app, value)
+        for name, value in zip(self.app_fields, values, strict=True):
+            _put(app, name, value)
         return app
