@@ -201,6 +201,8 @@ class Duration:
         self.unit: Final = unit
         #: the business days as :meth:`Calendar.add` counts them: one step (see :class:`Chain`)
         self.steps: Final[tuple[int, ...]] = (amount,)
+        #: the steps' key in a calendar's cache of sums (:func:`_steps_key`)
+        self.key: Final = _steps_key(self.steps)
         #: the elapsed time of an ``hours`` duration (None for business days), made once
         self.elapsed: Final[timedelta | None] = timedelta(hours=amount) if unit == "hours" else None
 
@@ -237,6 +239,8 @@ class Chain:
 
     def __init__(self, steps: tuple[int, ...]) -> None:
         self.steps: Final = steps
+        #: the steps' key in a calendar's cache of sums (:func:`_steps_key`)
+        self.key: Final = _steps_key(steps)
         #: business days: no elapsed time
         self.elapsed: Final[None] = None
 
@@ -275,11 +279,11 @@ class Calendar:
         self.country: Final = country
         #: The pendulum timezone (a :class:`zoneinfo.ZoneInfo`).
         self.tz: Final[pendulum.Timezone] = _zone(timezone)
-        # Calendar.add's sums by (steps, the UTC day's ordinal), and local clocks by (clock,
-        # the day's ordinal): the engine asks for the same few again and again, and a lookup
-        # by small ints costs a third of one through the module's caches (which hash a date
-        # and compare tuples of four); the calendar itself is cached (calendar_for)
-        self._sums: dict[tuple[int, ...], dict[int, _Shifts | None]] = {}
+        # Calendar.add's sums by the steps' key plus the UTC day's ordinal, and local clocks by
+        # (clock, the day's ordinal): the engine asks for the same few again and again, and a
+        # lookup by an int costs a fraction of one through the module's caches (which hash a
+        # date and compare tuples of four); the calendar itself is cached (calendar_for)
+        self._sums: dict[int, _Shifts | None] = {}
         self._clocks: dict[time, dict[int, datetime]] = {}
         self._open: dict[int, bool] = {}
 
@@ -353,19 +357,14 @@ class Calendar:
         if duration.elapsed is not None:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
-        steps = duration.steps
-        by_day = self._sums.get(steps)
-        if by_day is None:
-            if len(self._sums) >= _CACHED:
-                self._sums.clear()
-            by_day = self._sums[steps] = {}
-        ordinal = utc.toordinal()
-        if ordinal in by_day:
-            shifts = by_day[ordinal]
+        sums = self._sums
+        key = duration.key + utc.toordinal()
+        if key in sums:
+            shifts = sums[key]
         else:
-            if len(by_day) >= _CACHED:
-                by_day.clear()
-            shifts = by_day[ordinal] = _shifts(self.timezone, self.country, utc.date(), steps)
+            if len(sums) >= _CACHED_SUMS:
+                sums.clear()
+            shifts = sums[key] = _shifts(self.timezone, self.country, utc.date(), duration.steps)
         if shifts is not None:
             turn, before, after = shifts
             shift = before if utc < turn else after
@@ -453,8 +452,22 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 #: What :func:`_shifts` says of a UTC day: (turn, shift before it, shift from it on).
 _Shifts = tuple[datetime, timedelta | None, timedelta | None]
 
-#: How many entries a calendar's own cache holds before it starts again.
+#: How many entries a calendar's own cache holds before it starts again (its sums: a few
+#: durations' worth of days).
 _CACHED = 65536
+_CACHED_SUMS = 4 * _CACHED
+
+#: The key of each tuple of steps yet seen (:func:`_steps_key`).
+_STEP_KEYS: dict[tuple[int, ...], int] = {}
+
+
+def _steps_key(steps: tuple[int, ...]) -> int:
+    """A number for ``steps``, the same for equal steps, above every day's ordinal (below
+    2**22): the steps' key plus a day's ordinal is one int naming both, for Calendar.add's
+    cache."""
+    if steps not in _STEP_KEYS:
+        _STEP_KEYS[steps] = (len(_STEP_KEYS) + 1) << 22
+    return _STEP_KEYS[steps]
 
 
 def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts | None:
