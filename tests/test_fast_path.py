@@ -15,7 +15,7 @@ import pytest
 from etiquette import Application, Blocked, Decision, next_action
 from etiquette._bulk import run_jsonl
 from etiquette._engine import parse_instant
-from etiquette._engine.advice import _decision
+from etiquette._engine.advice import _decision, _inquiry_held
 
 from .conftest import bench_workload
 
@@ -76,3 +76,20 @@ def test_a_decision_built_by_its_slots_equals_the_constructors() -> None:
     assert built.to_dict() == made.to_dict()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.action = "none"  # type: ignore[misc]
+
+
+def test_a_held_back_inquiry_built_by_its_fields_equals_the_constructors() -> None:
+    # advice._inquiry_held sets the fields of a Blocked directly, as _decision does a decision's
+    until = NOW + timedelta(days=3)
+    built = _inquiry_held("inquiry-spacing", until)
+    made = Blocked("send_status_inquiry", "inquiry-spacing", until)
+    assert built == made
+    assert attrs.asdict(built) == {
+        "action": "send_status_inquiry",
+        "rule": "inquiry-spacing",
+        "until": until,
+    }
+    never = Blocked("send_status_inquiry", "ongoing-wait", None)
+    assert _inquiry_held("ongoing-wait", None) == never
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.rule = "no-bombarding"  # type: ignore[misc]
