@@ -243,6 +243,23 @@ def test_python_m_etiquette(tmp_path: Path) -> None:
     assert json.loads(done.stdout) == CONTRACT_DECISION
 
 
+def test_next_on_an_application_without_a_country_imports_no_heavy_library(tmp_path: Path) -> None:
+    # start-up (under 0.3 s): a command imports only what it needs; the holiday registry comes
+    # with the first country, the layers' libraries with their own commands
+    app = {k: v for k, v in ACME.items() if k != "country"}
+    heavy = ["holidays", "jinja2", "starlette", "uvicorn", "icalendar", "spellchecker", "dask"]
+    script = (
+        "import sys\n"
+        "from etiquette._cli import main\n"
+        f"code = main(['next', {write(tmp_path, app)!r}, '--now', {NOW!r}, '--json'])\n"
+        f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.stderr, done.stdout.splitlines()[-1]) == ("", "0 []")
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 

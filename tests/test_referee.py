@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from etiquette import Application, InvalidApplication, load_policy, next_action
-from etiquette._cli.demo import EMPLOYER, SAMPLE, play
+from etiquette._cli.demo import EMPLOYER, play, sample
 from etiquette._engine.spec import policy_from_text
 from etiquette.referee import (
     FLOORS,
@@ -58,7 +58,7 @@ def _found(app: Application) -> set[tuple[str, int | None]]:
 
 
 def test_a_polite_life_breaks_nothing() -> None:
-    app = SAMPLE
+    app = sample()
     for step in play():
         for event in step.done:
             app = Application(

@@ -7,6 +7,7 @@ scripted. Nothing is read from disk or the network.
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TextIO
@@ -33,7 +34,7 @@ from .._engine import (
 )
 from .common import EXIT_OK, local, policy_of, policy_option
 
-__all__ = ["SAMPLE", "add", "play"]
+__all__ = ["add", "play", "sample"]
 
 
 def add(sub: Any) -> None:
@@ -47,23 +48,27 @@ def _t(text: str) -> datetime:
     return parse_instant(text, "demo")
 
 
-#: The sample application, right after its interview.
-SAMPLE = Application(
-    id="acme-backend-1",
-    company="Acme",
-    role="Backend Engineer",
-    timezone="America/New_York",
-    country="US",
-    events=(
-        Interview(
-            at=_t("2026-11-23T10:00:00-05:00"),
-            ends_at=_t("2026-11-23T11:00:00-05:00"),
-            interviewers=("Ana Ruiz", "Bo Chen"),
-            decision_expected_by=parse_date("2026-12-04", "demo"),
-            notes=("their migration to event sourcing",),
+@functools.cache
+def sample() -> Application:
+    """The sample application, right after its interview (made when first asked for: its
+    country's check imports the holiday registry, which no other command may need)."""
+    return Application(
+        id="acme-backend-1",
+        company="Acme",
+        role="Backend Engineer",
+        timezone="America/New_York",
+        country="US",
+        events=(
+            Interview(
+                at=_t("2026-11-23T10:00:00-05:00"),
+                ends_at=_t("2026-11-23T11:00:00-05:00"),
+                interviewers=("Ana Ruiz", "Bo Chen"),
+                decision_expected_by=parse_date("2026-12-04", "demo"),
+                notes=("their migration to event sourcing",),
+            ),
         ),
-    ),
-)
+    )
+
 
 #: What the employer does, and when.
 EMPLOYER: tuple[Event, ...] = (
@@ -85,8 +90,8 @@ class Step:
 
 def play(policy: Policy | None = None) -> Iterator[Step]:
     """Play the sample through its life, yielding each decision and the events it led to."""
-    app = SAMPLE
-    now = SAMPLE.events[0].at
+    app = sample()
+    now = app.events[0].at
     pending = list(EMPLOYER)
     for _ in range(100):
         decision = next_action(app, now, policy)
@@ -134,10 +139,11 @@ def _act(decision: Decision, when: datetime) -> list[Event]:
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     policy = policy_of(args)
-    cal = calendar_for(SAMPLE.timezone, SAMPLE.country)
+    app = sample()
+    cal = calendar_for(app.timezone, app.country)
     out.write(
-        f"{SAMPLE.company} — {SAMPLE.role} ({SAMPLE.id}), {SAMPLE.timezone}, {SAMPLE.country}\n"
-        f"Interview {local(cal, SAMPLE.events[0].at)} with Ana Ruiz and Bo Chen; "
+        f"{app.company} — {app.role} ({app.id}), {app.timezone}, {app.country}\n"
+        f"Interview {local(cal, app.events[0].at)} with Ana Ruiz and Bo Chen; "
         "decision expected by Fri 2026-12-04.\n\n"
     )
     rows: list[tuple[str, str, str, str]] = []
