@@ -283,7 +283,7 @@ class Calendar:
         # (clock, the day's ordinal): the engine asks for the same few again and again, and a
         # lookup by an int costs a fraction of one through the module's caches (which hash a
         # date and compare tuples of four); the calendar itself is cached (calendar_for)
-        self._sums: dict[int, _Shifts | None] = {}
+        self._sums: dict[int, _Shifts] = {}
         self._clocks: dict[time, dict[int, datetime]] = {}
         self._open: dict[int, bool] = {}
 
@@ -359,17 +359,16 @@ class Calendar:
             return utc + duration.elapsed
         sums = self._sums
         key = duration.key + utc.toordinal()
-        if key in sums:
-            shifts = sums[key]
-        else:
+        shifts = sums.get(key)  # (one lookup: a day without shifts is kept as _NO_SHIFTS)
+        if shifts is None:
             if len(sums) >= _CACHED_SUMS:
                 sums.clear()
-            shifts = sums[key] = _shifts(self.timezone, self.country, utc.date(), duration.steps)
-        if shifts is not None:
-            turn, before, after = shifts
-            shift = before if utc < turn else after
-            if shift is not None:  # one offset through every day it lands on: the same clock
-                return utc + shift
+            found = _shifts(self.timezone, self.country, utc.date(), duration.steps)
+            shifts = sums[key] = _NO_SHIFTS if found is None else found
+        turn, before, after = shifts
+        shift = before if utc < turn else after
+        if shift is not None:  # one offset through every day it lands on: the same clock
+            return utc + shift
         # a DST change on one of those days: resolve the wall time on each, in turn
         for n in duration.steps:
             local = instant.astimezone(self.tz)
@@ -451,6 +450,10 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 
 #: What :func:`_shifts` says of a UTC day: (turn, shift before it, shift from it on).
 _Shifts = tuple[datetime, timedelta | None, timedelta | None]
+
+#: What :meth:`Calendar.add` keeps for a UTC day :func:`_shifts` says None of: no instant is
+#: before its turn, and no shift after it, so that each of its sums is resolved day by day.
+_NO_SHIFTS: _Shifts = (datetime.min.replace(tzinfo=UTC), None, None)
 
 #: How many entries a calendar's own cache holds before it starts again (its sums: a few
 #: durations' worth of days).
