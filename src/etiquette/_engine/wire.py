@@ -2,7 +2,7 @@
 
 Compiled with mypyc when the package is built (as ``machine`` and ``times`` are): reading is the
 bulk path's largest stage. It knows no value type: :mod:`etiquette._engine.model` builds a
-:class:`Loader` with its classes' slot setters and what each event type reads, and every
+:class:`Loader` with its classes, their fields' names and what each event type reads, and every
 function here takes what it is given as ``object``, checks it and names the field path of what
 is wrong, as the classes' validators would.
 """
