@@ -481,7 +481,7 @@ def _event_maker(cls: type[Event]) -> EventMaker:
     fields = _FIELDS[cls.type]
     if not {a.name for a in attrs.fields(cls)}.issuperset(fields):  # pragma: no cover
         raise TypeError(f"{cls.__name__}: a wire key names no field ({', '.join(fields)})")
-    return cls, tuple(defaults), dict(fields), getattr(cls, "__attrs_post_init__", None)
+    return cls, tuple(defaults), fields, getattr(cls, "__attrs_post_init__", None)
 
 
 #: Event type -> what :meth:`Loader.event` needs to build one.

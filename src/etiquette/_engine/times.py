@@ -359,12 +359,11 @@ class Calendar:
             return utc + duration.elapsed
         sums = self._sums
         key = duration.key + utc.toordinal()
-        shifts = sums.get(key)  # (one lookup: a day without shifts is kept as _NO_SHIFTS)
+        shifts = sums.get(key)  # (one lookup: a day without shifts is _NO_SHIFTS, not None)
         if shifts is None:
             if len(sums) >= _CACHED_SUMS:
                 sums.clear()
-            found = _shifts(self.timezone, self.country, utc.date(), duration.steps)
-            shifts = sums[key] = _NO_SHIFTS if found is None else found
+            shifts = sums[key] = _shifts(self.timezone, self.country, utc.date(), duration.steps)
         turn, before, after = shifts
         shift = before if utc < turn else after
         if shift is not None:  # one offset through every day it lands on: the same clock
@@ -451,8 +450,8 @@ def _resolve(zone: str, day: date, clock: time) -> datetime:
 #: What :func:`_shifts` says of a UTC day: (turn, shift before it, shift from it on).
 _Shifts = tuple[datetime, timedelta | None, timedelta | None]
 
-#: What :meth:`Calendar.add` keeps for a UTC day :func:`_shifts` says None of: no instant is
-#: before its turn, and no shift after it, so that each of its sums is resolved day by day.
+#: What :func:`_shifts` says of a UTC day during which the zone changes its offset: no instant
+#: is before its turn, and no shift after it, so that each of its sums is resolved day by day.
 _NO_SHIFTS: _Shifts = (datetime.min.replace(tzinfo=UTC), None, None)
 
 #: How many entries a calendar's own cache holds before it starts again (its sums: a few
@@ -473,12 +472,12 @@ def _steps_key(steps: tuple[int, ...]) -> int:
     return _STEP_KEYS[steps]
 
 
-def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts | None:
+def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> _Shifts:
     """:meth:`Calendar.add` of ``steps`` business days for the instants of the UTC ``day``, as
     ``(turn, before, after)``: an instant earlier than ``turn`` is on one local date and moves
     ``before`` later on the UTC line, one from ``turn`` on is on the next local date and moves
-    ``after`` (None: a DST change on its local day or a day a step lands on). None when the zone
-    changes its offset during the UTC day.
+    ``after`` (None: a DST change on its local day or a day a step lands on). :data:`_NO_SHIFTS`
+    when the zone changes its offset during the UTC day.
 
     Asking the zone for an instant's local date costs more than all the rest of the sum; a UTC
     day at one offset crosses exactly one local midnight, so this is asked once per UTC day
@@ -488,7 +487,7 @@ def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -
     start = datetime.combine(day, _MIDNIGHT, UTC)
     offset = start.astimezone(tz).utcoffset()
     if offset is None or (start + _LAST_INSTANT).astimezone(tz).utcoffset() != offset:
-        return None  # (no zone changes its offset twice within a day: see _day_offset)
+        return _NO_SHIFTS  # (no zone changes its offset twice within a day: see _day_offset)
     first = (start + offset).date()  # the local date at the UTC day's start
     turn = datetime.combine(first + _ONE_DAY, _MIDNIGHT, UTC) - offset  # the next local midnight
     return turn, _shift(zone, country, first, steps), _shift(zone, country, first + _ONE_DAY, steps)

@@ -182,8 +182,7 @@ class Loader:
             for key, value in data.items():
                 if key == "type" or key == "at":
                     continue
-                reader = fields.get(key) if isinstance(key, str) else None
-                if reader is None or not isinstance(key, str):
+                if not isinstance(key, str) or (reader := fields.get(key)) is None:
                     allowed = ", ".join(["type", "at", *fields])
                     raise InvalidApplication(
                         str(key), f"unknown field for {kind} (allowed: {allowed})"
