@@ -777,12 +777,38 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
         for event in made.events:
             assert event._at_utc == event.at
             assert event._at_utc.tzinfo is UTC
+            if isinstance(event, Interview):
+                # and the end of its round, which the replay reads: ends_at, or an hour on
+                end = event.at + timedelta(hours=1) if event.ends_at is None else event.ends_at
+                assert event._end_utc == end
+                assert event._end_utc.tzinfo is UTC
         # and the order in which the engine replays the events, kept with the value: every
         # event once, by instant, events at the same instant in the order given
         order = [next(i for i, e in enumerate(made.events) if e is x) for x in made._timeline]
         assert sorted(order) == list(range(len(made.events)))
         keys = [(made.events[i].at, i) for i in order]
         assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("ends_at", [None, "2026-11-23T11:45:00-05:00"])
+def test_an_interviews_round_ends_on_the_utc_line_however_the_interview_was_made(
+    ends_at: str | None,
+) -> None:
+    # the replay reads the end of a round (ends_at, or an hour after at) as kept with the value,
+    # in UTC: the same whether the interview was loaded or constructed
+    data: dict[str, Any] = {"type": "interview", "at": "2026-11-23T10:00:00-05:00"}
+    if ends_at is not None:
+        data["ends_at"] = ends_at
+    loaded = Application.from_dict({"id": "x", "events": [data]}).events[0]
+    made = Interview(
+        at=datetime.fromisoformat(data["at"]),
+        ends_at=None if ends_at is None else datetime.fromisoformat(ends_at),
+    )
+    end = datetime(2026, 11, 23, 16, 45 if ends_at else 0, tzinfo=UTC)
+    for interview in (loaded, made, attrs.evolve(made, notes=("moved",))):
+        assert isinstance(interview, Interview)
+        assert interview._end_utc == end
+        assert interview._end_utc.tzinfo is UTC
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import transitions
@@ -120,6 +120,8 @@ COORDINATOR = "coordinator"
 
 #: A state's timed triggers: (deadline of the context, transitions), in the order of DEADLINES.
 Timed = tuple[tuple[Callable[["Context"], "datetime | None"], tuple["Transition", ...]], ...]
+#: The policy's transitions by state, then trigger (its table, one state at a time).
+Routes = dict[str, dict[str, tuple["Transition", ...]]]
 
 
 class Context:
@@ -135,13 +137,16 @@ class Context:
         calendar: Calendar,
         state: str,
         timed: Mapping[str, Timed],
+        routes: Routes,
         thanks_timed: bool = True,
     ) -> None:
         self.numbers = numbers
         self.calendar = calendar
         self.state = state
-        #: the policy's timed transitions by state (:func:`_timed`)
+        #: the policy's timed transitions by state (:func:`_by_state`)
         self.timed = timed
+        #: the policy's transitions by state, then trigger (:func:`_by_state`)
+        self.routes = routes
         # whether a thank-you can move the next timed transition (``ahead``): only through a
         # condition of a timed transition on who was thanked (_THANKS_CONDITIONS); otherwise a
         # thank-you keeps it known
@@ -868,12 +873,13 @@ def _utc(instant: datetime) -> datetime:
 
 def new_context(app: Application, policy: Policy) -> Context:
     """The context before any event."""
-    timed, thanks_timed = _timed(policy)
+    timed, thanks_timed, routes = _by_state(policy)
     return Context(
         numbers=policy.numbers,
         calendar=calendar_for(app.timezone, app.country),
         state=policy.initial,
         timed=timed,
+        routes=routes,
         thanks_timed=thanks_timed,
     )
 
@@ -974,9 +980,11 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
 
 
 @functools.lru_cache(maxsize=64)
-def _timed(policy: Policy) -> tuple[dict[str, Timed], bool]:
-    """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES; and
-    whether any of those transitions has a condition on who was thanked.
+def _by_state(policy: Policy) -> tuple[dict[str, Timed], bool, Routes]:
+    """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES; whether
+    any of those transitions has a condition on who was thanked; and state -> trigger -> its
+    transitions (the policy's table, one state at a time: :func:`route` looks a trigger up at
+    every event, and two lookups by name cost less than building and hashing a key of two).
 
     Computed once per policy: the replay asks for it before every event.
     """
@@ -996,7 +1004,10 @@ def _timed(policy: Policy) -> tuple[dict[str, Timed], bool]:
         for _, candidates in timed
         for t in candidates
     )
-    return out, thanks_timed
+    routes: Routes = {state: {} for state in policy.states}
+    for (state, trigger), candidates in table.items():
+        routes[state][trigger] = candidates
+    return out, thanks_timed, routes
 
 
 def _enter(ctx: Context, t: Transition, at: datetime) -> None:
@@ -1026,8 +1037,7 @@ def recipient(ctx: Context, to: str | None) -> str | None:
 
 def route(ctx: Context, policy: Policy, trigger: str, to: str | None) -> Transition | None:
     """The transition a trigger takes from the current state: the first whose conditions hold."""
-    table: Table = policy.table
-    for t in table.get((ctx.state, trigger), ()):
+    for t in ctx.routes[ctx.state].get(trigger, ()):  # (the policy's table: _by_state)
         if t.test is None or t.test(ctx, to):
             return t
     return None
@@ -1247,7 +1257,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         return
     ctx.ahead_known = False  # every other fact may move a deadline
     if isinstance(event, Interview):
-        end = _utc(event.ends_at) if event.ends_at else at + _ONE_HOUR  # (at: in UTC)
+        end = event._end_utc  # (ends_at, or an hour after at: in UTC, made with the value)
         ctx.round_at = at
         ctx.end = end
         ctx.recipients = event.interviewers or (COORDINATOR,)
@@ -1309,7 +1319,6 @@ _ANSWERS = frozenset({"offer_accepted", "offer_declined", "withdrawn"})
 
 
 _NINE = time(9, 0)
-_ONE_HOUR = timedelta(hours=1)
 
 
 def _quiet(ctx: Context, since: datetime) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
@@ -144,6 +144,9 @@ def _channel_value(_inst: object, attribute: attrs.Attribute[Any], value: object
     channel(value, attribute.name)
 
 
+_ONE_HOUR = timedelta(hours=1)
+
+
 @attrs.frozen
 class _Base:
     at: datetime = attrs.field(converter=_fixed, validator=_aware)
@@ -179,13 +182,19 @@ class Interview(_Base):
     notes: tuple[str, ...] = attrs.field(
         default=(), converter=_str_tuple, validator=[_is_tuple, _names]
     )
+    #: when the round ends, on the UTC line (``ends_at``, else an hour after ``at``), made once
+    #: with the value (by the post-init, once the fields are checked): every replay asks for it
+    _end_utc: datetime = attrs.field(init=False, eq=False, repr=False)
     type: ClassVar[str] = "interview"
 
     def __attrs_post_init__(self) -> None:
-        if self.ends_at is not None and self.ends_at < self.at:
+        ends_at = self.ends_at
+        if ends_at is not None and ends_at < self.at:
             raise InvalidApplication("ends_at", "the interview cannot end before it starts (at)")
         if len(set(self.interviewers)) != len(self.interviewers):
             raise InvalidApplication("interviewers", "names must be unique")
+        end = self._at_utc + _ONE_HOUR if ends_at is None else ends_at.astimezone(UTC)
+        object.__setattr__(self, "_end_utc", end)
 
 
 @attrs.frozen
@@ -471,8 +480,8 @@ def _event_maker(cls: type[Event]) -> EventMaker:
     fields' names and defaults, each wire key's reader, and its post-init, if any."""
     defaults = []
     for a in attrs.fields(cls):
-        if a.name in ("at", "_at_utc"):
-            continue  # given by Loader.event
+        if a.name == "at" or not a.init:
+            continue  # given by Loader.event (``at``, ``_at_utc``) or made by the post-init
         if a.default is attrs.NOTHING or isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
             raise TypeError(
                 f"{cls.__name__}.{a.name}: an event's other fields need a plain default"
