@@ -12,6 +12,8 @@ with Ana Ruiz and Bo Chen, decision expected by Fri 2026-12-04; Ana thanked at 1
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import tomllib
 import typing
 from collections.abc import Callable
@@ -591,6 +593,30 @@ def test_every_name_in_all_exists() -> None:
     assert len(set(etiquette.__all__)) == len(etiquette.__all__)
     for name in etiquette.__all__:
         assert hasattr(etiquette, name), name
+
+
+def test_the_layers_names_are_imported_when_first_asked_for() -> None:
+    # the drafts and the calendar export come with their first use, in a fresh interpreter
+    # (the engine's users start without them), and are then the layers' own objects
+    script = (
+        "import sys, etiquette\n"
+        "before = sorted(m for m in ('etiquette._drafts', 'etiquette._ics') if m in sys.modules)\n"
+        "from etiquette import draft, to_ics\n"
+        "from etiquette._drafts import draft as d\n"
+        "from etiquette._ics import to_ics as t\n"
+        "print(before, draft is d, to_ics is t, 'lint' in dir(etiquette))\n"
+        "try:\n"
+        "    etiquette.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "[] True True True",
+        "module 'etiquette' has no attribute 'no_such_name'",
+    ]
 
 
 def test_every_public_class_and_function_has_its_own_docstring() -> None:

@@ -16,8 +16,9 @@ etiquette; :func:`next_action` says what to do next, from when, until when, and 
 ('send_thank_you', ('Ana Ruiz',))
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._bulk import next_actions
-from ._drafts import Draft, DraftError, Finding, draft, lint
 from ._engine import (
     Application,
     Blocked,
@@ -51,9 +52,40 @@ from ._engine import (
     plan,
     record,
 )
-from ._ics import to_ics
+
+if TYPE_CHECKING:
+    from ._drafts import Draft, DraftError, Finding, draft, lint
+    from ._ics import to_ics
 
 __version__ = "0.1.0"
+
+#: The names of the layers around the engine, imported when first asked for: the command line
+#: and every program that only decides start without the drafts' and the calendar's libraries.
+_LAZY = {
+    "Draft": "._drafts",
+    "DraftError": "._drafts",
+    "Finding": "._drafts",
+    "draft": "._drafts",
+    "lint": "._drafts",
+    "to_ics": "._ics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of :data:`_LAZY`, imported on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'etiquette' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Application",

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from .._engine import Application, InvalidApplication
+from .._engine import MESSAGE_KINDS, Application, InvalidApplication
 from .common import EXIT_OK, EXIT_REFUSED, instant, policy_of, policy_option, read_json, write_json
 
 __all__ = ["add"]
@@ -14,8 +14,6 @@ __all__ = ["add"]
 
 def add(sub: Any) -> None:
     """The ``draft`` and ``lint`` sub-commands."""
-    from .._drafts.lint import KINDS
-
     cmd = sub.add_parser("draft", help="write the message(s) due now for an application")
     cmd.add_argument("app", help="a JSON file with one application, or the id of a tracked one")
     cmd.add_argument("--now", help="the instant to decide at; default: now")
@@ -27,7 +25,7 @@ def add(sub: Any) -> None:
 
     cmd = sub.add_parser("lint", help="check a message's wording; exit 1 when something is found")
     cmd.add_argument("file", help="the message, as text (- for stdin)")
-    cmd.add_argument("--kind", required=True, choices=KINDS)
+    cmd.add_argument("--kind", required=True, choices=MESSAGE_KINDS)
     cmd.add_argument("--app", help="its application (a JSON file or a tracked id): names, notes")
     cmd.add_argument("--phrases", help="a TOML file of phrases extending the built-in ones")
     cmd.add_argument("--json", action="store_true", help="the findings as a JSON list")

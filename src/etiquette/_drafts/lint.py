@@ -16,12 +16,12 @@ from typing import Any
 
 import attrs
 
-from .._engine import Application, Interview, InvalidApplication
+from .._engine import MESSAGE_KINDS, Application, Interview, InvalidApplication
 
 __all__ = ["KINDS", "RULES", "Finding", "lint"]
 
 #: The kinds of message there are drafts and a lint for.
-KINDS = ("thank_you", "status_inquiry", "rejection_reply", "offer_reply", "handwritten_note")
+KINDS = MESSAGE_KINDS
 
 #: Every rule of the lint, with what it says.
 RULES = {

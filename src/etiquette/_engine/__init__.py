@@ -73,6 +73,7 @@ from .times import (
 from .vocabulary import (
     ACTIONS,
     CHECKABLE,
+    MESSAGE_KINDS,
     TERMS,
     Term,
     describe,
@@ -86,6 +87,7 @@ __all__ = [
     "CONDITIONS",
     "EVENT_TYPES",
     "GUARDS",
+    "MESSAGE_KINDS",
     "TERMS",
     "TRIGGERS",
     "Application",

@@ -26,6 +26,7 @@ from .times import Calendar
 __all__ = [
     "ACTIONS",
     "CHECKABLE",
+    "MESSAGE_KINDS",
     "TERMS",
     "Term",
     "by_action",
@@ -33,6 +34,16 @@ __all__ = [
     "term_of",
     "term_of_event",
 ]
+
+#: The kinds of message there are drafts and a lint for (here, not with the drafts: the command
+#: line offers them as choices without importing the drafts and their libraries).
+MESSAGE_KINDS = (
+    "thank_you",
+    "status_inquiry",
+    "rejection_reply",
+    "offer_reply",
+    "handwritten_note",
+)
 
 
 @attrs.frozen
