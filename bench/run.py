@@ -55,6 +55,9 @@ from etiquette._engine.spec import default_policy
 
 SEED = 2026
 CHUNK = 10_000
+#: Interleaved rounds of the comparisons run in subprocesses (the engine against the baseline,
+#: ``--jsonl`` against the floors and the baseline).
+ROUNDS = 5
 
 
 def _pin_one_core() -> str:
@@ -198,10 +201,12 @@ def _with_path(src: Path | None) -> dict[str, str]:
     return env
 
 
-def _engine_rates(base: Path | None, rounds: int = 3) -> tuple[float, float | None]:
+def _engine_rates(
+    base: Path | None, rounds: int = ROUNDS
+) -> tuple[float, float | None, list[float]]:
     """Decisions per CPU second from loaded applications, of the current code and of the
     baseline (``bench/engine_rate.py`` in a process of each, interleaved; median of
-    ``rounds``)."""
+    ``rounds``), and the ratio of each round's pair (current over baseline)."""
     script = str(Path(__file__).resolve().parent / "engine_rate.py")
     current: list[float] = []
     baseline: list[float] = []
@@ -218,7 +223,13 @@ def _engine_rates(base: Path | None, rounds: int = 3) -> tuple[float, float | No
                 check=True,
             )
             into.append(float(done.stdout))
-    return statistics.median(current), statistics.median(baseline) if baseline else None
+    pairs = [now / then for now, then in zip(current, baseline, strict=False)]
+    return statistics.median(current), statistics.median(baseline) if baseline else None, pairs
+
+
+def _spread(ratios: list[float]) -> str:
+    """The range of the ratios of a measure's interleaved pairs: how much the machine moved."""
+    return f" (pairs {min(ratios):.2f}x to {max(ratios):.2f}x)" if ratios else ""
 
 
 def _compile_bytecode() -> None:
@@ -265,7 +276,7 @@ def main() -> None:
     keep = tempfile.TemporaryDirectory()
     base = _baseline_source(Path(keep.name))
     print(f"decisions per CPU s, this code and {BASELINE}...", file=sys.stderr)
-    rate_now, rate_base = _engine_rates(base)
+    rate_now, rate_base, rate_pairs = _engine_rates(base)
     engine_rate, machine_rate = _throughputs(small, args.seed, policy)
     agree = _agreement(args.seed, policy)
 
@@ -284,7 +295,7 @@ def main() -> None:
         cli = [*_etiquette(), "next"]
         jsonl, floor, fast_floor, old = [], [], [], []
         old_cli = [sys.executable, "-m", "etiquette", "next"]
-        for _ in range(3):  # interleaved, best of three each
+        for _ in range(ROUNDS):  # interleaved, best of ROUNDS each
             jsonl.append(_run([*cli, str(small_file), "--jsonl", *now]))
             floor.append(_run([sys.executable, "-c", _FLOOR, str(small_file)]))
             fast_floor.append(_run([sys.executable, "-c", _MSGSPEC_FLOOR, str(small_file)]))
@@ -295,6 +306,8 @@ def main() -> None:
         t_floor = min(r[0] for r in floor)
         t_fast_floor = min(r[0] for r in fast_floor)
         t_old = min(r[0] for r in old) if old else None
+        old_pairs = [o[0] / j[0] for j, o in zip(jsonl, old, strict=False)]
+        floor_pairs = [j[0] / f[0] for j, f in zip(jsonl, fast_floor, strict=True)]
         t_jsonl_big, _, rss_big = _run([*cli, "-", "--jsonl", *now], stdin=big_file)
         one = Path(tmp) / "one.json"
         one.write_text(json.dumps(application(args.seed, 7)), encoding="utf-8")
@@ -307,12 +320,12 @@ def main() -> None:
     rows = [
         (
             f"decisions per CPU s, loaded applications, this code / {BASELINE} "
-            "(bench/engine_rate.py, median of 3)",
+            f"(bench/engine_rate.py, median of {ROUNDS})",
             f"{rate_now:,.0f} / " + (f"{rate_base:,.0f}" if rate_base else na),
         ),
         (
             f"  this code vs {BASELINE} (target ≥ 2x, goal 4x)",
-            f"{rate_now / rate_base:.2f}x" if rate_base else na,
+            f"{rate_now / rate_base:.2f}x{_spread(rate_pairs)}" if rate_base else na,
         ),
         ("decisions per CPU s, loaded applications (next_actions)", f"{engine_rate:,.0f}"),
         ("decisions per CPU s, Machine per application", f"{machine_rate:,.0f}"),
@@ -325,14 +338,17 @@ def main() -> None:
         (f"json parse+dump floor, {lines_small:,} lines (CPU s)", f"{t_floor:.2f}"),
         ("--jsonl vs floor (first pass's target ≤ 5x)", f"{t_jsonl / t_floor:.2f}x"),
         (f"msgspec decode+encode floor, {lines_small:,} lines (CPU s)", f"{t_fast_floor:.2f}"),
-        ("--jsonl vs msgspec floor (target ≤ 8x, goal 4x)", f"{t_jsonl / t_fast_floor:.2f}x"),
+        (
+            "--jsonl vs msgspec floor (target ≤ 8x, goal 4x)",
+            f"{t_jsonl / t_fast_floor:.2f}x{_spread(floor_pairs)}",
+        ),
         (
             f"--jsonl of {BASELINE}, {lines_small:,} lines (CPU s)",
             f"{t_old:.2f}" if t_old else na,
         ),
         (
             f"--jsonl lines per CPU s vs {BASELINE} (target ≥ 2x)",
-            f"{t_old / t_jsonl:.2f}x" if t_old else na,
+            f"{t_old / t_jsonl:.2f}x{_spread(old_pairs)}" if t_old else na,
         ),
         (
             f"--jsonl lines per CPU s ({lines_small:,} from a file; {lines_big:,} from stdin)",

@@ -13,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from etiquette import InvalidApplication
-from etiquette._engine.times import Chain, Duration, calendar_for, chain, parse_instant
+from etiquette._engine.times import Calendar, Chain, Duration, calendar_for, chain, parse_instant
 
 from . import strategies as s
 
@@ -73,6 +73,33 @@ def _same_clock(day: date, local: datetime, zone: str) -> datetime:
         local.microsecond,
         tz=zone,
     ).astimezone(UTC)
+
+
+@given(st.data())
+def test_a_date_plus_business_days_is_the_clock_on_the_nth_business_day_each_time_asked(
+    data: st.DataObject,
+) -> None:
+    # (how a decision-expected-by date opens the inquiry window: the calendar keeps each sum,
+    # which must be the same as counting afresh, whatever was asked before on that calendar)
+    zone = data.draw(s.timezones())
+    country = data.draw(s.countries())
+    cal = calendar_for(zone, country)
+    asked = data.draw(st.lists(st.tuples(_days_in(zone), st.integers(0, 12), _CLOCKS), max_size=6))
+    for day, n, clock in [*asked, *asked]:
+        got = cal.date_plus(day, Duration(n, "business_days"), clock)
+        assert got == cal.at_local(_business_day_counted(cal, day, n), clock)
+        assert got.tzinfo is UTC
+    day, n, clock = data.draw(st.tuples(_days_in(zone), st.integers(0, 12), _CLOCKS))
+    hours = cal.date_plus(day, Duration(n, "hours"), clock)
+    assert hours == cal.at_local(day, clock) + timedelta(hours=n)
+
+
+def _business_day_counted(cal: Calendar, day: date, n: int) -> date:
+    """The n-th business day after ``day``, counted day by day."""
+    while n > 0:
+        day += timedelta(days=1)
+        n -= cal.is_business_day(day)
+    return day
 
 
 @given(st.data())

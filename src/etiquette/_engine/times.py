@@ -285,6 +285,9 @@ class Calendar:
         # date and compare tuples of four); the calendar itself is cached (calendar_for)
         self._sums: dict[int, _Shifts] = {}
         self._clocks: dict[time, dict[int, datetime]] = {}
+        # date_plus's instants by (clock, the duration's key plus the day's ordinal): a date a
+        # history gives (a decision expected by) is counted from again at every replay
+        self._dated: dict[time, dict[int, datetime]] = {}
         self._open: dict[int, bool] = {}
 
     def __eq__(self, other: object) -> bool:
@@ -382,7 +385,19 @@ class Calendar:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
         if duration.elapsed is not None:
             return self.at_local(day, clock) + duration.elapsed
-        return self.at_local(self.business_day_after(day, duration.amount), clock)
+        by_key = self._dated.get(clock)
+        if by_key is None:
+            if len(self._dated) >= _CACHED:
+                self._dated.clear()
+            by_key = self._dated[clock] = {}
+        key = duration.key + day.toordinal()
+        found = by_key.get(key)
+        if found is None:
+            if len(by_key) >= _CACHED_SUMS:
+                by_key.clear()
+            day = self.business_day_after(day, duration.amount)
+            found = by_key[key] = self.at_local(day, clock)
+        return found
 
     def end_of_day(self, day: date) -> datetime:
         """The first instant after ``day`` ends, locally (midnight starting the next day)."""
