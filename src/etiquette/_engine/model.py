@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
@@ -38,6 +38,7 @@ from .wire import (
     Loader,
     Reader,
     channel,
+    interview_checked,
     whole_characters,
 )
 from .wire import text as _text
@@ -144,9 +145,6 @@ def _channel_value(_inst: object, attribute: attrs.Attribute[Any], value: object
     channel(value, attribute.name)
 
 
-_ONE_HOUR = timedelta(hours=1)
-
-
 @attrs.frozen
 class _Base:
     at: datetime = attrs.field(converter=_fixed, validator=_aware)
@@ -188,13 +186,7 @@ class Interview(_Base):
     type: ClassVar[str] = "interview"
 
     def __attrs_post_init__(self) -> None:
-        ends_at = self.ends_at
-        if ends_at is not None and ends_at < self.at:
-            raise InvalidApplication("ends_at", "the interview cannot end before it starts (at)")
-        if len(set(self.interviewers)) != len(self.interviewers):
-            raise InvalidApplication("interviewers", "names must be unique")
-        end = self._at_utc + _ONE_HOUR if ends_at is None else ends_at.astimezone(UTC)
-        object.__setattr__(self, "_end_utc", end)
+        interview_checked(self)  # (compiled; the loader calls it directly)
 
 
 @attrs.frozen
@@ -490,7 +482,12 @@ def _event_maker(cls: type[Event]) -> EventMaker:
     fields = _FIELDS[cls.type]
     if not {a.name for a in attrs.fields(cls)}.issuperset(fields):  # pragma: no cover
         raise TypeError(f"{cls.__name__}: a wire key names no field ({', '.join(fields)})")
-    return cls, tuple(defaults), fields, getattr(cls, "__attrs_post_init__", None)
+    post_init = _COMPILED_POST_INITS.get(cls) or getattr(cls, "__attrs_post_init__", None)
+    return cls, tuple(defaults), fields, post_init
+
+
+#: The post-inits the loader calls as compiled functions, not through the class's method.
+_COMPILED_POST_INITS: dict[type, Callable[[Any], None]] = {Interview: interview_checked}
 
 
 #: Event type -> what :meth:`Loader.event` needs to build one.

@@ -10,7 +10,7 @@ is wrong, as the classes' validators would.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from .errors import InvalidApplication
@@ -26,6 +26,7 @@ __all__ = [
     "Loader",
     "channel",
     "date_or_instant",
+    "interview_checked",
     "read",
     "text",
     "text_list",
@@ -128,6 +129,25 @@ def _put(value: object, name: str, field: object) -> None:
     compiled module calls the generic setter directly (at a third of the cost of calling the
     slot's own ``__set__``), as attrs' ``__init__`` calls ``object.__setattr__``."""
     object.__setattr__(value, name, field)
+
+
+_ONE_HOUR: Final = timedelta(hours=1)
+
+
+def interview_checked(interview: Any) -> None:
+    """The post-init of an interview, compiled (the loader calls it for every interview read):
+    its end is not before its start and its interviewers are distinct; then the end of its
+    round on the UTC line (``ends_at``, else an hour after ``at``) is kept, as ``_end_utc``."""
+    start: datetime = interview._at_utc
+    ends_at: datetime | None = interview.ends_at
+    # (compared on the UTC line: two instants of one tzinfo compare without asking offsets)
+    end = start + _ONE_HOUR if ends_at is None else ends_at.astimezone(UTC)
+    if end < start:
+        raise InvalidApplication("ends_at", "the interview cannot end before it starts (at)")
+    interviewers: tuple[str, ...] = interview.interviewers
+    if len(interviewers) > 1 and len(set(interviewers)) != len(interviewers):
+        raise InvalidApplication("interviewers", "names must be unique")
+    _put(interview, "_end_utc", end)
 
 
 class Loader:
