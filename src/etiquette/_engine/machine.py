@@ -136,7 +136,7 @@ class Context:
         numbers: Numbers,
         calendar: Calendar,
         state: str,
-        timed: Mapping[str, Timed],
+        timed: dict[str, Timed],
         routes: Routes,
         thanks_timed: bool = True,
     ) -> None:
