@@ -4,7 +4,8 @@ Compiled with mypyc when the package is built (as ``machine`` and ``times`` are)
 bulk path's largest stage. It knows no value type: :mod:`etiquette._engine.model` builds a
 :class:`Loader` with its classes, their fields' names and what each event type reads, and every
 function here takes what it is given as ``object``, checks it and names the field path of what
-is wrong, as the classes' validators would.
+is wrong, as the classes' validators would. (The one check of several fields together that
+runs for many values, an interview's post-init, is here too, reading those fields by name.)
 """
 
 from __future__ import annotations
