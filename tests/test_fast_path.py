@@ -47,7 +47,7 @@ def test_each_jsonl_line_is_next_action_of_its_application_one_by_one() -> None:
         assert json.loads(text) == next_action(app, NOW).to_dict()
 
 
-def test_a_decision_built_by_its_slots_equals_the_constructors() -> None:
+def test_a_decision_built_by_its_fields_equals_the_constructors() -> None:
     # the engine builds decisions by setting their slots (advice._decision): each field must
     # land where the constructor puts it, so every field gets a value no other field has
     values: dict[str, Any] = {

@@ -326,11 +326,7 @@ class Calendar:
 
     def at_local(self, day: date, clock: time) -> datetime:
         """The instant of local ``clock`` on ``day``; a skipped local time moves forward."""
-        by_day = self._clocks.get(clock)
-        if by_day is None:
-            if len(self._clocks) >= _CACHED:
-                self._clocks.clear()
-            by_day = self._clocks[clock] = {}
+        by_day = _by_clock(self._clocks, clock)
         ordinal = day.toordinal()
         found = by_day.get(ordinal)
         if found is None:
@@ -384,11 +380,7 @@ class Calendar:
         """Local ``clock`` on date ``day`` plus ``duration`` (09:00 on the N-th business day)."""
         if duration.elapsed is not None:
             return self.at_local(day, clock) + duration.elapsed
-        by_key = self._dated.get(clock)
-        if by_key is None:
-            if len(self._dated) >= _CACHED:
-                self._dated.clear()
-            by_key = self._dated[clock] = {}
+        by_key = _by_clock(self._dated, clock)
         key = duration.key + day.toordinal()
         found = by_key.get(key)
         if found is None:
@@ -472,6 +464,18 @@ _NO_SHIFTS: _Shifts = (datetime.min.replace(tzinfo=UTC), None, None)
 #: durations' worth of days).
 _CACHED = 65536
 _CACHED_SUMS = 4 * _CACHED
+
+
+def _by_clock(caches: dict[time, dict[int, datetime]], clock: time) -> dict[int, datetime]:
+    """A calendar's cache of one local clock's instants (by an int key), made when first asked
+    for; the clocks a calendar keeps start again past :data:`_CACHED`."""
+    found = caches.get(clock)
+    if found is None:
+        if len(caches) >= _CACHED:
+            caches.clear()
+        found = caches[clock] = {}
+    return found
+
 
 #: The key of each tuple of steps yet seen (:func:`_steps_key`).
 _STEP_KEYS: dict[tuple[int, ...], int] = {}
