@@ -8,26 +8,20 @@ docstrings.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from .errors import Violation
-from .times import _zone, calendar_for, format_instant
+from .times import calendar_for, format_instant
+from .wire import decision_dict
 
 __all__ = ["Blocked", "Decision", "Verdict"]
 
 
 def _instant(value: datetime | None, tz: Any) -> str | None:
     return None if value is None else format_instant(value.astimezone(tz))
-
-
-@functools.lru_cache(maxsize=256)
-def _as_of(now: datetime, timezone: str) -> str:
-    # every decision of a bulk run shares its `now`: written once per timezone
-    return format_instant(now.astimezone(_zone(timezone)))
 
 
 @attrs.frozen
@@ -65,27 +59,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The wire format; instants in the application's timezone."""
-        tz = _zone(self.timezone)
-        return {
-            "application": self.application,
-            "as_of": _as_of(self.as_of, self.timezone),
-            "state": self.state,
-            "action": self.action,
-            "to": list(self.to),
-            "not_before": _instant(self.not_before, tz),
-            "due_by": _instant(self.due_by, tz),
-            "suggested_at": _instant(self.suggested_at, tz),
-            "late": self.late,
-            "rule": self.rule,
-            "reason": self.reason,
-            "optional": list(self.optional),
-            "blocked": [
-                {"action": b.action, "rule": b.rule, "until": _instant(b.until, tz)}
-                for b in self.blocked
-            ],
-            "outcome": self.outcome,
-            "revisit_at": _instant(self.revisit_at, tz),
-        }
+        return decision_dict(self)
 
 
 @attrs.frozen

@@ -15,7 +15,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from .errors import InvalidApplication
-from .times import _kind, check_country, check_timezone, parse_date, parse_instant, quoted
+from .times import (
+    _kind,
+    _zone,
+    check_country,
+    check_timezone,
+    format_instant,
+    parse_date,
+    parse_instant,
+    quoted,
+)
 
 __all__ = [
     "CHANNEL",
@@ -27,6 +36,7 @@ __all__ = [
     "Loader",
     "channel",
     "date_or_instant",
+    "decision_dict",
     "interview_checked",
     "read",
     "text",
@@ -276,3 +286,45 @@ class Loader:
         for name, value in zip(self.app_fields, values, strict=True):
             _put(app, name, value)
         return app
+
+
+#: ``as_of`` as written, by ``now`` and timezone: every decision of a bulk run shares its now.
+_AS_OF: dict[tuple[datetime, str], str] = {}
+
+
+def _local_text(value: datetime | None, tz: Any) -> str | None:
+    return None if value is None else format_instant(value.astimezone(tz))
+
+
+def decision_dict(decision: Any) -> dict[str, Any]:
+    """The wire form of a :class:`~etiquette.Decision`, instants in its application's timezone
+    (``Decision.to_dict``, compiled: writing is the bulk path's last stage, once a line)."""
+    timezone: str = decision.timezone
+    tz = _zone(timezone)
+    now: datetime = decision.as_of
+    key = (now, timezone)
+    as_of = _AS_OF.get(key)
+    if as_of is None:
+        if len(_AS_OF) >= 256:
+            _AS_OF.clear()
+        as_of = _AS_OF[key] = format_instant(now.astimezone(tz))
+    blocked: tuple[Any, ...] = decision.blocked
+    return {
+        "application": decision.application,
+        "as_of": as_of,
+        "state": decision.state,
+        "action": decision.action,
+        "to": list(decision.to),
+        "not_before": _local_text(decision.not_before, tz),
+        "due_by": _local_text(decision.due_by, tz),
+        "suggested_at": _local_text(decision.suggested_at, tz),
+        "late": decision.late,
+        "rule": decision.rule,
+        "reason": decision.reason,
+        "optional": list(decision.optional),
+        "blocked": [
+            {"action": b.action, "rule": b.rule, "until": _local_text(b.until, tz)} for b in blocked
+        ],
+        "outcome": decision.outcome,
+        "revisit_at": _local_text(decision.revisit_at, tz),
+    }
