@@ -38,10 +38,10 @@ from .machine import (
 )
 from .model import Application
 from .policy import Policy
-from .results import _instant
 from .spec import default_policy
 from .times import _zone
 from .vocabulary import CHECKABLE, by_action
+from .wire import local_text
 
 __all__ = ["Change", "Plan", "Window", "plan"]
 
@@ -67,9 +67,9 @@ class Window:
         return {
             "action": self.action,
             "to": list(self.to),
-            "not_before": _instant(self.not_before, tz),
-            "due_by": _instant(self.due_by, tz),
-            "limit": _instant(self.limit, tz),
+            "not_before": local_text(self.not_before, tz),
+            "due_by": local_text(self.due_by, tz),
+            "limit": local_text(self.limit, tz),
             "rule": self.rule,
             "optional": self.optional,
         }
@@ -90,7 +90,7 @@ class Change:
     def to_dict(self, tz: Any) -> dict[str, Any]:
         """The wire format (``from``/``to``), ``at`` in ``tz``."""
         return {
-            "at": _instant(self.at, tz),
+            "at": local_text(self.at, tz),
             "from": self.source,
             "to": self.dest,
             "rule": self.rule,
@@ -117,9 +117,9 @@ class Plan:
         tz = _zone(self.timezone)
         return {
             "application": self.application,
-            "as_of": _instant(self.as_of, tz),
+            "as_of": local_text(self.as_of, tz),
             "state": self.state,
-            "revisit_at": _instant(self.revisit_at, tz),
+            "revisit_at": local_text(self.revisit_at, tz),
             "windows": [w.to_dict(tz) for w in self.windows],
             "changes": [c.to_dict(tz) for c in self.changes],
         }

@@ -14,14 +14,10 @@ from typing import Any
 import attrs
 
 from .errors import Violation
-from .times import calendar_for, format_instant
-from .wire import decision_dict
+from .times import calendar_for
+from .wire import decision_dict, local_text
 
 __all__ = ["Blocked", "Decision", "Verdict"]
-
-
-def _instant(value: datetime | None, tz: Any) -> str | None:
-    return None if value is None else format_instant(value.astimezone(tz))
 
 
 @attrs.frozen
@@ -88,6 +84,6 @@ class Verdict:
         return {
             "allowed": self.allowed,
             "action": self.action,
-            "at": _instant(self.at, tz),
+            "at": local_text(self.at, tz),
             "violations": [v.to_dict(tz) for v in self.violations],
         }

@@ -1,4 +1,5 @@
-"""Reading the wire format, field by field: the checks of ``Application.from_dict``.
+"""Reading the wire format, field by field: the checks of ``Application.from_dict``; and
+writing a decision's wire form (``Decision.to_dict``), the bulk path's last stage.
 
 Compiled with mypyc when the package is built (as ``machine`` and ``times`` are): reading is the
 bulk path's largest stage. It knows no value type: :mod:`etiquette._engine.model` builds a
@@ -38,6 +39,7 @@ __all__ = [
     "date_or_instant",
     "decision_dict",
     "interview_checked",
+    "local_text",
     "read",
     "text",
     "text_list",
@@ -292,7 +294,8 @@ class Loader:
 _AS_OF: dict[tuple[datetime, str], str] = {}
 
 
-def _local_text(value: datetime | None, tz: Any) -> str | None:
+def local_text(value: datetime | None, tz: Any) -> str | None:
+    """An instant as written on the wire, in the zone ``tz`` (None stays None)."""
     return None if value is None else format_instant(value.astimezone(tz))
 
 
@@ -315,16 +318,16 @@ def decision_dict(decision: Any) -> dict[str, Any]:
         "state": decision.state,
         "action": decision.action,
         "to": list(decision.to),
-        "not_before": _local_text(decision.not_before, tz),
-        "due_by": _local_text(decision.due_by, tz),
-        "suggested_at": _local_text(decision.suggested_at, tz),
+        "not_before": local_text(decision.not_before, tz),
+        "due_by": local_text(decision.due_by, tz),
+        "suggested_at": local_text(decision.suggested_at, tz),
         "late": decision.late,
         "rule": decision.rule,
         "reason": decision.reason,
         "optional": list(decision.optional),
         "blocked": [
-            {"action": b.action, "rule": b.rule, "until": _local_text(b.until, tz)} for b in blocked
+            {"action": b.action, "rule": b.rule, "until": local_text(b.until, tz)} for b in blocked
         ],
         "outcome": decision.outcome,
-        "revisit_at": _local_text(decision.revisit_at, tz),
+        "revisit_at": local_text(decision.revisit_at, tz),
     }
