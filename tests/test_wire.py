@@ -16,8 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from etiquette import (
     Application,
@@ -33,6 +35,7 @@ from etiquette import (
     next_action,
     record,
 )
+from etiquette._engine import wire
 
 from . import strategies as s
 from .conftest import CONTRACT_INTERVIEW, contract_data
@@ -929,3 +932,42 @@ def test_any_mapping_is_read_as_the_dict_with_the_same_items() -> None:
         Application.from_dict(bad)
     assert str(from_mapping.value) == str(from_dict.value)
     assert from_mapping.value.path == "events[1].at"
+
+
+# --- an instant written in its application's zone (wire.local_text, compiled) --------------
+
+#: Zones whose offsets are not whole hours, or were not whole minutes (local mean time).
+_ODD_ZONES = ("Asia/Kolkata", "America/St_Johns", "Pacific/Chatham", "Africa/Monrovia")
+
+
+@given(s.instants(), st.sampled_from((*s.TIMEZONES, *_ODD_ZONES)), st.booleans())
+def test_an_instant_is_written_in_its_zone_as_isoformat_writes_it(
+    instant: datetime, zone: str, as_pendulum: bool
+) -> None:
+    tz = pendulum.timezone(zone) if as_pendulum else ZoneInfo(zone)
+    for value in (instant, s.utc(instant)):
+        assert wire.local_text(value, tz) == value.astimezone(tz).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("utc_text", "zone", "written"),
+    [
+        # the day New York moves its clocks back, before and after the change
+        ("2026-11-01T05:59:59.5+00:00", "America/New_York", "2026-11-01T01:59:59.500000-04:00"),
+        ("2026-11-01T06:00:00+00:00", "America/New_York", "2026-11-01T01:00:00-05:00"),
+        ("2026-03-08T07:00:00+00:00", "America/New_York", "2026-03-08T03:00:00-04:00"),
+        # offsets of minutes, behind and ahead, crossing a local midnight and a year
+        ("2026-12-31T23:00:00+00:00", "America/St_Johns", "2026-12-31T19:30:00-03:30"),
+        ("2026-12-31T11:15:00+00:00", "Pacific/Chatham", "2027-01-01T01:00:00+13:45"),
+        # an offset with seconds (Monrovia's mean time until 1972) is written as isoformat does
+        ("1950-06-01T12:00:00+00:00", "Africa/Monrovia", "1950-06-01T11:15:30-00:44:30"),
+        # the first year an instant may have, written in a zone behind UTC
+        ("1900-01-01T01:00:00+00:00", "America/New_York", "1899-12-31T20:00:00-05:00"),
+    ],
+)
+def test_an_instant_is_written_with_the_offset_it_has_in_its_zone(
+    utc_text: str, zone: str, written: str
+) -> None:
+    value = datetime.fromisoformat(utc_text).astimezone(UTC)
+    assert wire.local_text(value, ZoneInfo(zone)) == written
+    assert wire.local_text(value, pendulum.timezone(zone)) == written

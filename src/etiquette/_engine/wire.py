@@ -17,6 +17,8 @@ from typing import Any, Final
 
 from .errors import InvalidApplication
 from .times import (
+    _MIDNIGHT,
+    _TWO_DIGITS,
     _kind,
     _zone,
     check_country,
@@ -294,9 +296,62 @@ class Loader:
 _AS_OF: dict[tuple[datetime, str], str] = {}
 
 
+#: By zone, by the ordinal of a UTC day: the zone's UTC offset through that whole day and its
+#: text (``-05:00``); None when the offset changes during the day or is not whole minutes.
+_OFFSETS: dict[Any, dict[int, tuple[timedelta, str] | None]] = {}
+_NOT_YET: Any = object()
+_DAY_END: Final = timedelta(days=1, microseconds=-1)
+
+
 def local_text(value: datetime | None, tz: Any) -> str | None:
-    """An instant as written on the wire, in the zone ``tz`` (None stays None)."""
-    return None if value is None else format_instant(value.astimezone(tz))
+    """An instant as written on the wire, in the zone ``tz`` (None stays None): the text of
+    ``value.astimezone(tz).isoformat()``.
+
+    Written from a table for the engine's instants (on the UTC line): the zone's offset is
+    asked once per UTC day and zone, and the digits are joined, not formatted; converting and
+    formatting an instant cost twice as much. Any other instant is converted and formatted.
+    """
+    if value is None:
+        return None
+    if type(value) is not datetime or value.tzinfo is not UTC:
+        return format_instant(value.astimezone(tz))
+    days = _OFFSETS.get(tz)
+    if days is None:
+        if len(_OFFSETS) >= 1024:
+            _OFFSETS.clear()
+        days = _OFFSETS[tz] = {}
+    ordinal = value.toordinal()
+    found = days.get(ordinal, _NOT_YET)
+    if found is _NOT_YET:
+        if len(days) >= 65536:
+            days.clear()
+        found = days[ordinal] = _day_offset(value, tz)
+    if found is None:
+        return format_instant(value.astimezone(tz))
+    offset, suffix = found
+    t = value + offset  # the local wall time (still marked UTC: only its fields are read)
+    two = _TWO_DIGITS
+    text = f"{t.year}-{two[t.month]}-{two[t.day]}T{two[t.hour]}:{two[t.minute]}:{two[t.second]}"
+    micro = t.microsecond
+    return f"{text}.{micro:06d}{suffix}" if micro else text + suffix
+
+
+def _day_offset(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
+    """The offset of ``tz`` through the UTC day of ``value`` and its text, or None (changed
+    during the day, as no zone of the tz database does twice in a day; not whole minutes; or a
+    year whose local text is not four digits)."""
+    if not 1000 < value.year < 9999:
+        return None
+    start = datetime.combine(value.date(), _MIDNIGHT, UTC)
+    offset: timedelta | None = start.astimezone(tz).utcoffset()
+    if offset is None or (start + _DAY_END).astimezone(tz).utcoffset() != offset:
+        return None
+    seconds = offset.days * 86400 + offset.seconds
+    if seconds % 60 or offset.microseconds:
+        return None
+    minutes = abs(seconds) // 60
+    sign = "-" if seconds < 0 else "+"
+    return offset, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
 
 
 def decision_dict(decision: Any) -> dict[str, Any]:
