@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import etiquette
+from etiquette._cli import COMMANDS
 
 PACKAGE = Path(etiquette.__file__).parent
 
@@ -112,7 +113,10 @@ def test_the_sources_are_read() -> None:
     engine = [p for p in SOURCES if is_engine(module_name(p))]
     assert {module_name(p).rsplit(".", 1)[-1] for p in engine} >= set(ENGINE_ORDER)
     assert "etiquette._engine.errors" in imports(PACKAGE / "_engine" / "model.py")
-    assert "etiquette._cli.decide" in imports(PACKAGE / "_cli" / "__init__.py")
+    assert "etiquette._cli.common" in imports(PACKAGE / "_cli" / "__init__.py")
+    # the command groups are imported by name, when a command line names one (COMMANDS): each
+    # is a module of the command line's own layer, whose imports are read as its own file's
+    assert {(PACKAGE / "_cli" / f"{group}.py").is_file() for group in COMMANDS} == {True}
 
 
 @pytest.mark.parametrize("path", [p for p in SOURCES if is_engine(module_name(p))], ids=str)

@@ -7,6 +7,7 @@ problem and its place; never a traceback.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import io
 import json
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from etiquette._cli import COMMANDS, _parser
 
 from .conftest import contract_data
 from .test_api import CONTRACT_DECISION
@@ -249,6 +252,8 @@ def test_next_on_an_application_without_a_country_imports_no_heavy_library(tmp_p
     app = {k: v for k, v in ACME.items() if k != "country"}
     heavy = ["holidays", "jinja2", "starlette", "uvicorn", "icalendar", "spellchecker", "dask"]
     heavy += ["etiquette._drafts", "etiquette._ics", "etiquette._store", "etiquette._service"]
+    # the other command groups, whose parsers are not built either (COMMANDS)
+    heavy += [f"etiquette._cli.{group}" for group in COMMANDS if group != "decide"]
     script = (
         "import sys\n"
         "from etiquette._cli import main\n"
@@ -259,6 +264,34 @@ def test_next_on_an_application_without_a_country_imports_no_heavy_library(tmp_p
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert (done.stderr, done.stdout.splitlines()[-1]) == ("", "0 []")
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_commands_lists_each_groups_commands_in_the_order_of_help() -> None:
+    everything = _sub_parsers(_parser())
+    assert list(everything) == [c for commands in COMMANDS.values() for c in commands]
+    for commands in COMMANDS.values():
+        assert list(_sub_parsers(_parser(commands[0]))) == list(commands)
+
+
+@pytest.mark.parametrize("command", list(_sub_parsers(_parser())))
+def test_a_command_alone_has_the_help_it_has_among_all(command: str) -> None:
+    alone = _sub_parsers(_parser(command))[command]
+    assert alone.format_help() == _sub_parsers(_parser())[command].format_help()
+
+
+def test_help_and_an_unknown_command_list_every_command(cli: Any) -> None:
+    listed = ", ".join(repr(c) for commands in COMMANDS.values() for c in commands)
+    code, _, err = cli(["nxt"])
+    assert code == 2
+    assert listed in one_error_line(err)
+    code, out, _ = cli(["--help"])
+    assert code == 0
+    assert all(c in out for commands in COMMANDS.values() for c in commands)
 
 
 # --- bad input ----------------------------------------------------------------------------------
