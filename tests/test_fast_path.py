@@ -6,17 +6,27 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
 
 from etiquette import Application, Blocked, Decision, next_action
 from etiquette._bulk import run_jsonl
-from etiquette._engine import parse_instant
+from etiquette._engine import (
+    InvalidApplication,
+    InvalidEvent,
+    decide_at,
+    decide_wire,
+    default_policy,
+    parse_instant,
+)
 from etiquette._engine.advice import _decision, _inquiry_held
 
+from . import strategies as s
 from .conftest import bench_workload
 
 NOW = parse_instant("2026-12-01T14:00:00+00:00", "now")
@@ -93,3 +103,19 @@ def test_a_held_back_inquiry_built_by_its_fields_equals_the_constructors() -> No
     assert _inquiry_held("ongoing-wait", None) == never
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.rule = "no-bombarding"  # type: ignore[misc]
+
+
+def _outcome(step: Callable[[], Any]) -> Any:
+    try:
+        return step()
+    except (InvalidApplication, InvalidEvent) as exc:
+        return (type(exc), exc.path, exc.why)
+
+
+@given(s.json_documents())
+def test_decide_wire_is_from_dict_then_decide_then_to_dict_errors_included(document: Any) -> None:
+    # the bulk path's one compiled call per line: the same decision, or the same error
+    policy = default_policy()
+    assert _outcome(lambda: decide_wire(document, NOW, policy)) == _outcome(
+        lambda: decide_at(Application.from_dict(document), NOW, policy).to_dict()
+    )

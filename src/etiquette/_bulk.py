@@ -24,6 +24,7 @@ from ._engine import (
     Policy,
     as_of,
     decide_at,
+    decide_wire,
     default_policy,
 )
 from ._progress import ProgressBar, on_terminal
@@ -118,21 +119,25 @@ def run_jsonl(
     on it; ``total`` is the input's size in bytes, when known. Returns the number of decisions
     written.
     """
-    write_line, loads = _wire()
+    encode, decode, not_json = _msgspec()
     chosen = policy or default_policy()
     now = as_of(now)
     bar = _Progress(progress, total) if progress is not None else None
     written = 0
     number = 0
+    # (the loop calls msgspec and the engine directly: read_line, from_dict, to_dict and
+    # json_line around them would cost a twentieth of a line)
     for number, line in enumerate(source, start=1):
         if bar is not None:
             bar.advance(len(line), written)
         if not line or line.isspace():
             continue
         try:
-            data = loads(line)
-            app = Application.from_dict(data)
-            decision = decide_at(app, now, chosen)
+            try:
+                data = decode(line)
+            except not_json:
+                data = _loads(line)  # (read_line, inline)
+            wire = decide_wire(data, now, chosen)
         except (InvalidApplication, InvalidEvent) as exc:
             if bad_lines is not None:
                 error = {"path": exc.path, "message": exc.why}
@@ -148,7 +153,8 @@ def run_jsonl(
             if bar is not None:
                 bar.close(written)
             raise LineError(number, exc) from None
-        out.write(write_line(decision))
+        # msgspec writes json.dumps(..., ensure_ascii=False, separators=(",", ":"))'s text
+        out.write(encode(wire).decode() + "\n")
         written += 1
     if bar is not None:
         bar.close(written)
@@ -156,40 +162,30 @@ def run_jsonl(
 
 
 @functools.cache
-def _wire() -> tuple[Callable[[Decision], str], Callable[[bytes], Any]]:
-    """:func:`json_line` and :func:`read_line`, on msgspec's encoder and decoder (imported on
-    first use: the rest of the command line starts without it)."""
+def _msgspec() -> tuple[Callable[[Any], bytes], Callable[[bytes], Any], type[Exception]]:
+    """msgspec's JSON encoder, decoder and decoding error (imported on first use: the rest of
+    the command line starts without it)."""
     import msgspec
 
-    encode = msgspec.json.Encoder().encode
-    decode = msgspec.json.Decoder().decode
-    error = msgspec.DecodeError
-
-    def write(decision: Decision) -> str:
-        # msgspec writes json.dumps(..., ensure_ascii=False, separators=(",", ":"))'s text
-        return encode(decision.to_dict()).decode() + "\n"
-
-    def loads(line: bytes) -> Any:
-        try:
-            return decode(line)
-        except error:
-            # not JSON to msgspec (an error, a byte order mark, NaN, a number out of range):
-            # json reads it, or says why not, as it always has
-            return _loads(line)
-
-    return write, loads
+    return msgspec.json.Encoder().encode, msgspec.json.Decoder().decode, msgspec.DecodeError
 
 
 def json_line(decision: Decision) -> str:
     """The ``--jsonl`` line of ``decision``, with its newline: msgspec's text of its wire form,
     which is ``json.dumps(decision.to_dict(), ensure_ascii=False, separators=(",", ":"))``."""
-    return _wire()[0](decision)
+    return _msgspec()[0](decision.to_dict()).decode() + "\n"
 
 
 def read_line(line: bytes) -> Any:
     """The JSON value of one input line, exactly as ``json.loads`` reads it (a byte order mark
     skipped); :class:`InvalidApplication` naming the column when it is not JSON."""
-    return _wire()[1](line)
+    _, decode, not_json = _msgspec()
+    try:
+        return decode(line)
+    except not_json:
+        # not JSON to msgspec (an error, a byte order mark, NaN, a number out of range): json
+        # reads it, or says why not, as it always has
+        return _loads(line)
 
 
 def _loads(line: bytes) -> Any:

@@ -22,7 +22,7 @@ them. ``etiquette`` (the public face) exports the part of it users rely on.
 
 from __future__ import annotations
 
-from .advice import decide_at
+from .advice import decide_at, decide_wire
 from .decisions import as_of, check, next_action, record
 from .errors import (
     EtiquetteError,
@@ -126,6 +126,7 @@ __all__ = [
     "calendar_for",
     "check",
     "decide_at",
+    "decide_wire",
     "default_policy",
     "describe",
     "event_from_dict",

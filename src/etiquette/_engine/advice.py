@@ -10,6 +10,7 @@ not the compiled code's ``TypeError``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from .machine import (
     COORDINATOR,
@@ -19,12 +20,13 @@ from .machine import (
     next_deadline,
     replay,
 )
-from .model import Application
+from .model import _LOADER, Application
 from .policy import Policy
 from .results import Blocked, Decision
 from .times import quoted
+from .wire import decision_dict
 
-__all__ = ["decide", "decide_at"]
+__all__ = ["decide", "decide_at", "decide_wire"]
 
 # what a state without follow-ups holds back, for good (values are immutable: made once)
 _CLOSED = (Blocked("send_status_inquiry", "closed-silence", None),)
@@ -35,6 +37,19 @@ _REJECTED = (Blocked("send_status_inquiry", "rejection-one-reply", None),)
 def decide_at(app: Application, now: datetime, policy: Policy) -> Decision:
     """:func:`next_action` for a ``now`` already checked by :func:`as_of`."""
     return decide(app, replay(app, policy, now), policy, now)
+
+
+def decide_wire(data: object, now: datetime, policy: Policy) -> dict[str, Any]:
+    """``decide_at(Application.from_dict(data), now, policy).to_dict()``: the wire form of the
+    decision of an application given in the wire form, for a ``now`` already checked by
+    :func:`as_of`; bad input raises what ``from_dict`` raises.
+
+    The bulk path's line between reading its JSON and writing its decision's, in one compiled
+    call: the two Python methods around it (``from_dict``, ``to_dict``) cost a twentieth of a
+    line.
+    """
+    app: Application = _LOADER.application(Application, data)
+    return decision_dict(decide_at(app, now, policy))
 
 
 def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
