@@ -501,14 +501,25 @@ def _shifts(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -
     day at one offset crosses exactly one local midnight, so this is asked once per UTC day
     (and each calendar keeps the answer: :meth:`Calendar.add`).
     """
-    tz = _zone(zone)
+    offset = utc_day_offset(_zone(zone), day)
+    if offset is None:
+        return _NO_SHIFTS
     start = datetime.combine(day, _MIDNIGHT, UTC)
-    offset = start.astimezone(tz).utcoffset()
-    if offset is None or (start + _LAST_INSTANT).astimezone(tz).utcoffset() != offset:
-        return _NO_SHIFTS  # (no zone changes its offset twice within a day: see _day_offset)
     first = (start + offset).date()  # the local date at the UTC day's start
     turn = datetime.combine(first + _ONE_DAY, _MIDNIGHT, UTC) - offset  # the next local midnight
     return turn, _shift(zone, country, first, steps), _shift(zone, country, first + _ONE_DAY, steps)
+
+
+def utc_day_offset(tz: Any, day: date) -> timedelta | None:
+    """The UTC offset of zone ``tz`` through the whole UTC ``day``; None if it changes that day.
+
+    Looked at the day's first and last instants: no zone of the tz database changes its offset
+    twice within a day (see :func:`_day_offset`, the same of a local day)."""
+    start = datetime.combine(day, _MIDNIGHT, UTC)
+    offset: timedelta | None = start.astimezone(tz).utcoffset()
+    if offset is None or (start + _LAST_INSTANT).astimezone(tz).utcoffset() != offset:
+        return None
+    return offset
 
 
 def _shift(zone: str, country: str | None, day: date, steps: tuple[int, ...]) -> timedelta | None:

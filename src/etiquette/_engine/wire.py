@@ -17,7 +17,6 @@ from typing import Any, Final
 
 from .errors import InvalidApplication
 from .times import (
-    _MIDNIGHT,
     _TWO_DIGITS,
     _kind,
     _zone,
@@ -27,6 +26,7 @@ from .times import (
     parse_date,
     parse_instant,
     quoted,
+    utc_day_offset,
 )
 
 __all__ = [
@@ -300,7 +300,6 @@ _AS_OF: dict[tuple[datetime, str], str] = {}
 #: text (``-05:00``); None when the offset changes during the day or is not whole minutes.
 _OFFSETS: dict[Any, dict[int, tuple[timedelta, str] | None]] = {}
 _NOT_YET: Any = object()
-_DAY_END: Final = timedelta(days=1, microseconds=-1)
 
 
 def local_text(value: datetime | None, tz: Any) -> str | None:
@@ -325,7 +324,7 @@ def local_text(value: datetime | None, tz: Any) -> str | None:
     if found is _NOT_YET:
         if len(days) >= 65536:
             days.clear()
-        found = days[ordinal] = _day_offset(value, tz)
+        found = days[ordinal] = _offset_text(value, tz)
     if found is None:
         return format_instant(value.astimezone(tz))
     offset, suffix = found
@@ -336,15 +335,13 @@ def local_text(value: datetime | None, tz: Any) -> str | None:
     return f"{text}.{micro:06d}{suffix}" if micro else text + suffix
 
 
-def _day_offset(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
+def _offset_text(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
     """The offset of ``tz`` through the UTC day of ``value`` and its text, or None (changed
-    during the day, as no zone of the tz database does twice in a day; not whole minutes; or a
-    year whose local text is not four digits)."""
+    during the day, not whole minutes, or a year whose local text is not four digits)."""
     if not 1000 < value.year < 9999:
         return None
-    start = datetime.combine(value.date(), _MIDNIGHT, UTC)
-    offset: timedelta | None = start.astimezone(tz).utcoffset()
-    if offset is None or (start + _DAY_END).astimezone(tz).utcoffset() != offset:
+    offset = utc_day_offset(tz, value.date())
+    if offset is None:
         return None
     seconds = offset.days * 86400 + offset.seconds
     if seconds % 60 or offset.microseconds:
