@@ -190,6 +190,10 @@ class Loader:
 
     def event(self, data: object) -> Any:
         """One event; errors name paths relative to it (``at``, ``interviewers[1]``)."""
+        return self._event(data)[0]
+
+    def _event(self, data: object) -> tuple[Any, datetime]:
+        """One event and its instant on the UTC line (which orders the history)."""
         if not isinstance(data, dict):
             if not isinstance(data, Mapping):
                 raise InvalidApplication("", f"expected an event object, got {_kind(data)}")
@@ -209,8 +213,9 @@ class Loader:
         at = parse_instant(raw_at, "at")
         cls, defaults, fields, post_init = maker
         event: Any = object.__new__(cls)
+        utc = at.astimezone(UTC)
         _put(event, "at", at)
-        _put(event, "_at_utc", at.astimezone(UTC))
+        _put(event, "_at_utc", utc)
         for name, default in defaults:
             _put(event, name, default)
         if len(data) > 2:  # more than type and at
@@ -225,7 +230,7 @@ class Loader:
                 _put(event, key, read(reader, value, key))
         if post_init is not None:
             post_init(event)
-        return event
+        return event, utc
 
     def application(self, cls: type, data: object) -> Any:
         """One application of class ``cls``; errors name paths relative to it (``id``,
@@ -260,11 +265,19 @@ class Loader:
                 "events", f"expected a list of events, got {_kind(raw_events)}"
             )
         events = []
+        # (a history is most often written in order: then its timeline is the events as read,
+        # as a stable sort would leave them, and no sort is made)
+        ordered = True
+        last: datetime | None = None
         for i, item in enumerate(raw_events):
             try:
-                events.append(self.event(item))
+                event, utc = self._event(item)
             except InvalidApplication as exc:
                 raise exc.within(f"events[{i}]") from None
+            events.append(event)
+            if last is not None and utc < last:
+                ordered = False
+            last = utc
         if cls is not self.application_type:
             # a subclass: its own constructor, with its own fields and checks
             return cls(
@@ -277,15 +290,16 @@ class Loader:
                 candidate=candidate,
             )
         app: Any = object.__new__(cls)
+        history = tuple(events)
         values = (
             ident,
-            tuple(events),
+            history,
             company,
             role,
             timezone,
             country,
             candidate,
-            self.in_order(events),
+            history if ordered else self.in_order(events),
         )
         for name, value in zip(self.app_fields, values, strict=True):
             _put(app, name, value)
@@ -297,8 +311,10 @@ _AS_OF: dict[tuple[datetime, str], str] = {}
 
 
 #: By zone, by the ordinal of a UTC day: the zone's UTC offset through that whole day and its
-#: text (``-05:00``); None when the offset changes during the day or is not whole minutes.
-_OFFSETS: dict[Any, dict[int, tuple[timedelta, str] | None]] = {}
+#: text (``-05:00``); None when the offset changes during the day or is not whole minutes. Kept
+#: by the zone's ``id``, with the zone (which keeps that id its own): hashing a pendulum zone
+#: runs a Python method, costlier than the rest of the lookup.
+_OFFSETS: dict[int, tuple[Any, dict[int, tuple[timedelta, str] | None]]] = {}
 _NOT_YET: Any = object()
 
 
@@ -314,11 +330,12 @@ def local_text(value: datetime | None, tz: Any) -> str | None:
         return None
     if type(value) is not datetime or value.tzinfo is not UTC:
         return format_instant(value.astimezone(tz))
-    days = _OFFSETS.get(tz)
-    if days is None:
+    zone = _OFFSETS.get(id(tz))
+    if zone is None or zone[0] is not tz:
         if len(_OFFSETS) >= 1024:
             _OFFSETS.clear()
-        days = _OFFSETS[tz] = {}
+        zone = _OFFSETS[id(tz)] = (tz, {})
+    days = zone[1]
     ordinal = value.toordinal()
     found = days.get(ordinal, _NOT_YET)
     if found is _NOT_YET:
