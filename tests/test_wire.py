@@ -793,6 +793,34 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
         assert keys == sorted(keys)
 
 
+@pytest.mark.parametrize(
+    "ats",
+    [
+        # in order, two at one instant written in two offsets: kept as given
+        ["2026-11-23T10:00:00-05:00", "2026-11-23T15:00:00+00:00", "2026-11-24T09:00:00-05:00"],
+        # out of order: sorted, the two at one instant in the order given
+        ["2026-11-24T09:00:00-05:00", "2026-11-23T15:00:00+00:00", "2026-11-23T10:00:00-05:00"],
+        ["2026-11-23T15:00:00+00:00", "2026-11-24T09:00:00-05:00", "2026-11-23T10:00:00-05:00"],
+    ],
+)
+def test_the_loaded_timeline_is_the_constructors_in_order_or_not(ats: list[str]) -> None:
+    # the loader keeps a history written in order as its timeline, without sorting it: the
+    # timeline must be the one the constructor's stable sort gives, in order or not
+    data = {
+        "id": "a",
+        "timezone": "America/New_York",
+        "events": [{"type": "reply_received", "at": at} for at in ats],
+    }
+
+    def order(app: Application) -> list[int]:  # each timeline event's place in the history
+        return [next(i for i, e in enumerate(app.events) if e is x) for x in app._timeline]
+
+    loaded = Application.from_dict(data)
+    built = Application(id="a", timezone="America/New_York", events=loaded.events)
+    expected = sorted(range(len(ats)), key=lambda i: datetime.fromisoformat(ats[i]))
+    assert order(loaded) == order(built) == expected
+
+
 @pytest.mark.parametrize("ends_at", [None, "2026-11-23T11:45:00-05:00"])
 def test_an_interviews_round_ends_on_the_utc_line_however_the_interview_was_made(
     ends_at: str | None,
