@@ -787,7 +787,7 @@ def test_loading_builds_what_the_validating_constructors_build(app: Application)
                 assert event._end_utc.tzinfo is UTC
         # and the order in which the engine replays the events, kept with the value: every
         # event once, by instant, events at the same instant in the order given
-        order = [next(i for i, e in enumerate(made.events) if e is x) for x in made._timeline]
+        order = _timeline_order(made)
         assert sorted(order) == list(range(len(made.events)))
         keys = [(made.events[i].at, i) for i in order]
         assert keys == sorted(keys)
@@ -811,14 +811,15 @@ def test_the_loaded_timeline_is_the_constructors_in_order_or_not(ats: list[str])
         "timezone": "America/New_York",
         "events": [{"type": "reply_received", "at": at} for at in ats],
     }
-
-    def order(app: Application) -> list[int]:  # each timeline event's place in the history
-        return [next(i for i, e in enumerate(app.events) if e is x) for x in app._timeline]
-
     loaded = Application.from_dict(data)
     built = Application(id="a", timezone="America/New_York", events=loaded.events)
     expected = sorted(range(len(ats)), key=lambda i: datetime.fromisoformat(ats[i]))
-    assert order(loaded) == order(built) == expected
+    assert _timeline_order(loaded) == _timeline_order(built) == expected
+
+
+def _timeline_order(app: Application) -> list[int]:
+    """Each event of the timeline, by its place in the history (events found by identity)."""
+    return [next(i for i, e in enumerate(app.events) if e is x) for x in app._timeline]
 
 
 @pytest.mark.parametrize("ends_at", [None, "2026-11-23T11:45:00-05:00"])

@@ -331,7 +331,7 @@ def local_text(value: datetime | None, tz: Any) -> str | None:
     if type(value) is not datetime or value.tzinfo is not UTC:
         return format_instant(value.astimezone(tz))
     zone = _OFFSETS.get(id(tz))
-    if zone is None or zone[0] is not tz:
+    if zone is None:
         if len(_OFFSETS) >= 1024:
             _OFFSETS.clear()
         zone = _OFFSETS[id(tz)] = (tz, {})
