@@ -10,7 +10,7 @@ not the compiled code's ``TypeError``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from .machine import (
     COORDINATOR,
@@ -24,14 +24,14 @@ from .model import _LOADER, Application
 from .policy import Policy
 from .results import Blocked, Decision
 from .times import quoted
-from .wire import decision_dict
+from .wire import _new, decision_dict
 
 __all__ = ["decide", "decide_at", "decide_wire"]
 
 # what a state without follow-ups holds back, for good (values are immutable: made once)
-_CLOSED = (Blocked("send_status_inquiry", "closed-silence", None),)
-_OFFERED = (Blocked("send_status_inquiry", "offer-respond", None),)
-_REJECTED = (Blocked("send_status_inquiry", "rejection-one-reply", None),)
+_CLOSED: Final = (Blocked("send_status_inquiry", "closed-silence", None),)
+_OFFERED: Final = (Blocked("send_status_inquiry", "offer-respond", None),)
+_REJECTED: Final = (Blocked("send_status_inquiry", "rejection-one-reply", None),)
 
 
 def decide_at(app: Application, now: datetime, policy: Policy) -> Decision:
@@ -170,7 +170,7 @@ def _optional(ctx: Context, policy: Policy, now: datetime) -> tuple[str, ...]:
     return ()
 
 
-_NOTE = ("mail_handwritten_note",)
+_NOTE: Final = ("mail_handwritten_note",)
 
 
 def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | None:
@@ -192,7 +192,7 @@ def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | Non
 def _inquiry_held(rule: str, until: datetime | None) -> Blocked:
     """``Blocked("send_status_inquiry", rule, until)``, its fields set directly as
     :func:`_decision` sets a decision's (a test proves it equal to the constructor's)."""
-    blocked: Blocked = object.__new__(Blocked)
+    blocked: Blocked = _new(Blocked)
     object.__setattr__(blocked, "action", "send_status_inquiry")
     object.__setattr__(blocked, "rule", rule)
     object.__setattr__(blocked, "until", until)
@@ -308,7 +308,7 @@ def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) ->
 
 
 #: Why to wait, by the rule that holds the status inquiry back.
-_WAIT_REASONS = {
+_WAIT_REASONS: Final = {
     "no-bombarding": "Give them time to deliberate; no follow-up yet.",
     "inquiry-after-timeline": "Wait for the expected timeframe to pass before asking.",
     "ongoing-wait": "They said the decision is still ongoing; wait patiently.",
@@ -449,7 +449,7 @@ def _decision(
     validator or converter to run, through ``object.__setattr__`` as attrs' ``__init__`` sets
     them (compiled, each is one call of the generic setter: a third of what calling the slot's
     own ``__set__`` costs). A test proves the result equal to the constructor's."""
-    decision: Decision = object.__new__(Decision)
+    decision: Decision = _new(Decision)
     object.__setattr__(decision, "application", application)
     object.__setattr__(decision, "as_of", as_of)
     object.__setattr__(decision, "state", state)

@@ -53,8 +53,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING, Any, Final
 
 import transitions
 
@@ -76,6 +76,10 @@ from .vocabulary import term_of
 if TYPE_CHECKING:
     from .errors import SpecError
 
+#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
+#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
+UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
+
 __all__ = [
     "CONDITIONS",
     "COORDINATOR",
@@ -91,7 +95,7 @@ __all__ = [
 #: The states the engine knows, in their natural order.
 
 #: Trigger name -> kind.
-TRIGGERS: dict[str, str] = {
+TRIGGERS: Final[dict[str, str]] = {
     "interview": "employer",
     "reply_received": "employer",
     "offer_received": "employer",
@@ -110,10 +114,10 @@ TRIGGERS: dict[str, str] = {
     "reply_window_over": "timed",
 }
 
-OUTCOMES = ("accepted", "declined", "rejected", "withdrawn", "no_response")
+OUTCOMES: Final = ("accepted", "declined", "rejected", "withdrawn", "no_response")
 
 #: The recipient slot of a round whose interviewers are not named.
-COORDINATOR = "coordinator"
+COORDINATOR: Final = "coordinator"
 
 
 # --- the context of one replay ----------------------------------------------------------------
@@ -388,7 +392,7 @@ def _no_offer_pending(ctx: Context, at: datetime, to: str | None) -> Hold | None
 
 
 #: Guard name -> (rule id it enforces, what it means, implementation).
-GUARDS: dict[str, tuple[str, str, Guard]] = {
+GUARDS: Final[dict[str, tuple[str, str, Guard]]] = {
     "interview_over": ("thank-you-24h", "the interview has ended", _interview_over),
     "within_late_limit": (
         "thank-you-late-limit",
@@ -444,10 +448,10 @@ def _outcome_is(outcome: str) -> Callable[[Context, str | None], bool]:
 
 
 #: The conditions that read who was thanked (see Context.thanks_timed).
-_THANKS_CONDITIONS = frozenset({"everyone_thanked"})
+_THANKS_CONDITIONS: Final = frozenset({"everyone_thanked"})
 
 #: Condition name -> (what it means, implementation on the context and the recipient).
-CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
+CONDITIONS: Final[dict[str, tuple[str, Callable[[Context, str | None], bool]]]] = {
     "everyone_thanked": ("everyone thanked", _everyone_thanked),
     "no_inquiry_left": ("no inquiry left", _no_inquiry_left),
     "offer_pending": ("an offer is pending", _offer_pending),
@@ -457,7 +461,7 @@ CONDITIONS: dict[str, tuple[str, Callable[[Context, str | None], bool]]] = {
 }
 
 #: Timed trigger -> the deadline at which it fires.
-DEADLINES: dict[str, Callable[[Context], datetime | None]] = {
+DEADLINES: Final[dict[str, Callable[[Context], datetime | None]]] = {
     "thank_you_day_over": Context.thank_you_due,
     "thank_you_limit_passed": Context.late_limit,
     "ghosted": Context.ghost_close,
@@ -466,7 +470,7 @@ DEADLINES: dict[str, Callable[[Context], datetime | None]] = {
 }
 
 #: Timed trigger -> the rule whose deadline it is.
-TIMED_RULES: dict[str, str] = {
+TIMED_RULES: Final[dict[str, str]] = {
     "thank_you_day_over": "thank-you-24h",
     "thank_you_limit_passed": "thank-you-late-limit",
     "ghosted": "ghosted-close",
@@ -479,7 +483,7 @@ TIMED_RULES: dict[str, str] = {
 #: the windows of a transition's guards.
 Window = tuple[datetime | None, datetime | None] | None
 
-_ALWAYS: Window = (None, None)
+_ALWAYS: Final[Window] = (None, None)
 
 
 def _window_interview_over(ctx: Context, to: str | None) -> Window:
@@ -524,7 +528,7 @@ def _window_no_offer(ctx: Context, to: str | None) -> Window:
 
 #: Guard name -> its window (see ``Window``); the guards above judge one instant against the
 #: same deadlines.
-GUARD_WINDOWS: dict[str, Callable[[Context, str | None], Window]] = {
+GUARD_WINDOWS: Final[dict[str, Callable[[Context, str | None], Window]]] = {
     "interview_over": _window_interview_over,
     "within_late_limit": _window_late_limit,
     "first_thank_you": _window_first_thank_you,
@@ -538,7 +542,7 @@ GUARD_WINDOWS: dict[str, Callable[[Context, str | None], Window]] = {
 }
 
 #: Which guards each contact trigger may use.
-_GUARDS_OF = {
+_GUARDS_OF: Final = {
     "thank_you_sent": {"interview_over", "within_late_limit", "first_thank_you"},
     "note_mailed": {"interview_over", "within_late_limit", "first_note"},
     "status_inquiry_sent": {
@@ -756,7 +760,7 @@ def _names(
 
 #: The facts every state must take (contract: facts are never refused), and whether the initial
 #: state must take it too (before the first interview, only a new round or a withdrawal can be).
-_FACTS = {
+_FACTS: Final = {
     "interview": True,
     "withdrawn": True,
     "reply_received": False,
@@ -838,7 +842,7 @@ def _check_graph(
 
 
 #: A thank-you's trigger, by its channel.
-_THANKS_TRIGGERS = {"email": "thank_you_sent", "handwritten": "note_mailed"}
+_THANKS_TRIGGERS: Final = {"email": "thank_you_sent", "handwritten": "note_mailed"}
 
 
 def ordered(app: Application) -> list[tuple[int, Event]]:
@@ -1168,7 +1172,7 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
     return violations
 
 
-_THANKS = frozenset({"thank_you_sent", "note_mailed"})
+_THANKS: Final = frozenset({"thank_you_sent", "note_mailed"})
 
 
 def impossible_contact(ctx: Context, trigger: str) -> str | None:
@@ -1187,7 +1191,7 @@ def impossible_contact(ctx: Context, trigger: str) -> str | None:
 
 #: The rule that refuses a contact which contradicts the history (``impossible_contact``), when
 #: ``check`` is asked about it: a question is answered, never raised.
-IMPOSSIBLE_RULES = {
+IMPOSSIBLE_RULES: Final = {
     "thank_you_sent": "thank-you-24h",
     "note_mailed": "handwritten-note-optional",
     "status_inquiry_sent": "inquiry-after-timeline",
@@ -1315,10 +1319,10 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
 
 
 #: The candidate's decisions that answer a pending offer (or end it).
-_ANSWERS = frozenset({"offer_accepted", "offer_declined", "withdrawn"})
+_ANSWERS: Final = frozenset({"offer_accepted", "offer_declined", "withdrawn"})
 
 
-_NINE = time(9, 0)
+_NINE: Final = time(9, 0)
 
 
 def _quiet(ctx: Context, since: datetime) -> None:

@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     import holidays
 
 from .errors import InvalidApplication
+
+#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
+#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
+UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
 
 __all__ = [
     "Calendar",
@@ -36,19 +40,19 @@ __all__ = [
 
 # ASCII digits only, as RFC 3339 writes them (``\d`` would take any script's digits); written
 # out one by one, which the regex engine matches faster than counted repeats
-_DATE = re.compile("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
+_DATE: Final = re.compile("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
 
 #: The shapes of the instants read, each digit written 0: an RFC 3339 date and time (hours and
 #: minutes, seconds with up to six decimals) and its offset, which may be missing (such an
 #: instant is then refused for want of one, by name). An instant's text has one of these shapes
 #: when it is ASCII and its digits written 0 give one: a third of the cost of a regex's match.
-_INSTANT_SHAPES = frozenset(
+_INSTANT_SHAPES: Final = frozenset(
     f"0000-00-00{separator}00:00{seconds}{offset}".encode()
     for separator in "Tt "
     for seconds in ("", ":00", *(":00." + "0" * n for n in range(1, 7)))
     for offset in ("", "Z", "z", "+00:00", "-00:00")
 )
-_DIGITS_AS_0 = bytes.maketrans(b"123456789", b"000000000")
+_DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
 
 
 def parse_instant(value: object, path: str) -> datetime:
@@ -111,7 +115,8 @@ def require_aware(value: object, path: str) -> datetime:
 
 
 #: The years an instant or a date may fall in: room for any deadline arithmetic on them.
-MIN_YEAR, MAX_YEAR = 1900, 9000
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 9000
 
 
 def parse_date(value: object, path: str) -> date:
@@ -264,10 +269,10 @@ def chain(durations: Sequence[Duration]) -> tuple[Duration | Chain, ...]:
     return tuple(durations)
 
 
-_ONE_DAY = timedelta(days=1)
-_LAST_INSTANT = _ONE_DAY - timedelta(microseconds=1)
-_MIDNIGHT = time(0, 0)
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ONE_DAY: Final = timedelta(days=1)
+_LAST_INSTANT: Final = _ONE_DAY - timedelta(microseconds=1)
+_MIDNIGHT: Final = time(0, 0)
+_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(100))
 
 
@@ -458,12 +463,12 @@ _Shifts = tuple[datetime, timedelta | None, timedelta | None]
 
 #: What :func:`_shifts` says of a UTC day during which the zone changes its offset: no instant
 #: is before its turn, and no shift after it, so that each of its sums is resolved day by day.
-_NO_SHIFTS: _Shifts = (datetime.min.replace(tzinfo=UTC), None, None)
+_NO_SHIFTS: Final[_Shifts] = (datetime.min.replace(tzinfo=UTC), None, None)
 
 #: How many entries a calendar's own cache holds before it starts again (its sums: a few
 #: durations' worth of days).
-_CACHED = 65536
-_CACHED_SUMS = 4 * _CACHED
+_CACHED: Final = 65536
+_CACHED_SUMS: Final = 4 * _CACHED
 
 
 def _by_clock(caches: dict[time, dict[int, datetime]], clock: time) -> dict[int, datetime]:
@@ -478,7 +483,7 @@ def _by_clock(caches: dict[time, dict[int, datetime]], clock: time) -> dict[int,
 
 
 #: The key of each tuple of steps yet seen (:func:`_steps_key`).
-_STEP_KEYS: dict[tuple[int, ...], int] = {}
+_STEP_KEYS: Final[dict[tuple[int, ...], int]] = {}
 
 
 def _steps_key(steps: tuple[int, ...]) -> int:

@@ -12,7 +12,7 @@ runs for many values, an interview's post-init, is here too, reading those field
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Final
 
 from .errors import InvalidApplication
@@ -28,6 +28,13 @@ from .times import (
     quoted,
     utc_day_offset,
 )
+
+#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
+#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
+UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
+#: ``object.__new__``, bound once: the loader makes values of the model's classes without their
+#: ``__init__`` (:class:`Loader`), and looking it up on ``object`` at every call cost more.
+_new: Final = object.__new__
 
 __all__ = [
     "CHANNEL",
@@ -136,7 +143,7 @@ def read(reader: Reader, value: object, path: str) -> object:
     raise AssertionError(f"no reader {reader}")  # pragma: no cover
 
 
-_MISSING: Any = object()
+_MISSING: Final[Any] = object()
 
 
 def _put(value: object, name: str, field: object) -> None:
@@ -212,7 +219,7 @@ class Loader:
             raise InvalidApplication("at", "missing; expected an RFC 3339 instant")
         at = parse_instant(raw_at, "at")
         cls, defaults, fields, post_init = maker
-        event: Any = object.__new__(cls)
+        event: Any = _new(cls)
         utc = at.astimezone(UTC)
         _put(event, "at", at)
         _put(event, "_at_utc", utc)
@@ -289,7 +296,7 @@ class Loader:
                 country=country,
                 candidate=candidate,
             )
-        app: Any = object.__new__(cls)
+        app: Any = _new(cls)
         history = tuple(events)
         values = (
             ident,
@@ -307,15 +314,15 @@ class Loader:
 
 
 #: ``as_of`` as written, by ``now`` and timezone: every decision of a bulk run shares its now.
-_AS_OF: dict[tuple[datetime, str], str] = {}
+_AS_OF: Final[dict[tuple[datetime, str], str]] = {}
 
 
 #: By zone, by the ordinal of a UTC day: the zone's UTC offset through that whole day and its
 #: text (``-05:00``); None when the offset changes during the day or is not whole minutes. Kept
 #: by the zone's ``id``, with the zone (which keeps that id its own): hashing a pendulum zone
 #: runs a Python method, costlier than the rest of the lookup.
-_OFFSETS: dict[int, tuple[Any, dict[int, tuple[timedelta, str] | None]]] = {}
-_NOT_YET: Any = object()
+_OFFSETS: Final[dict[int, tuple[Any, dict[int, tuple[timedelta, str] | None]]]] = {}
+_NOT_YET: Final[Any] = object()
 
 
 def local_text(value: datetime | None, tz: Any) -> str | None:
