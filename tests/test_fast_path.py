@@ -24,7 +24,8 @@ from etiquette._engine import (
     default_policy,
     parse_instant,
 )
-from etiquette._engine.advice import _decision, _inquiry_held
+from etiquette._engine.advice import _as_decision, _inquiry_held
+from etiquette._engine.wire import DecisionFields, fields_dict
 
 from . import strategies as s
 from .conftest import bench_workload
@@ -58,8 +59,10 @@ def test_each_jsonl_line_is_next_action_of_its_application_one_by_one() -> None:
 
 
 def test_a_decision_built_by_its_fields_equals_the_constructors() -> None:
-    # the engine builds decisions by setting their slots (advice._decision): each field must
-    # land where the constructor puts it, so every field gets a value no other field has
+    # the engine makes a decision's fields (wire.DecisionFields), then the decision by setting
+    # its slots (advice._as_decision), or writes the fields' wire form itself (the bulk path):
+    # each field must land where the constructor puts it, so every field gets a value no other
+    # field has
     values: dict[str, Any] = {
         "application": "acme",
         "as_of": NOW,
@@ -79,17 +82,19 @@ def test_a_decision_built_by_its_fields_equals_the_constructors() -> None:
         "revisit_at": NOW + timedelta(hours=4),
     }
     assert list(values) == [a.name for a in attrs.fields(Decision)]
-    built = _decision(**values)
+    fields = DecisionFields(**values)
+    built = _as_decision(fields)
     made = Decision(**values)
     assert built == made
     assert attrs.asdict(built, recurse=False) == values
     assert built.to_dict() == made.to_dict()
+    assert fields_dict(fields) == made.to_dict()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.action = "none"  # type: ignore[misc]
 
 
 def test_a_held_back_inquiry_built_by_its_fields_equals_the_constructors() -> None:
-    # advice._inquiry_held sets the fields of a Blocked directly, as _decision does a decision's
+    # advice._inquiry_held sets the fields of a Blocked directly, as _as_decision does a decision's
     until = NOW + timedelta(days=3)
     built = _inquiry_held("inquiry-spacing", until)
     made = Blocked("send_status_inquiry", "inquiry-spacing", until)

@@ -24,7 +24,7 @@ from .model import _LOADER, Application
 from .policy import Policy
 from .results import Blocked, Decision
 from .times import quoted
-from .wire import _new, decision_dict
+from .wire import DecisionFields, _new, fields_dict
 
 __all__ = ["decide", "decide_at", "decide_wire"]
 
@@ -46,17 +46,24 @@ def decide_wire(data: object, now: datetime, policy: Policy) -> dict[str, Any]:
 
     The bulk path's line between reading its JSON and writing its decision's, in one compiled
     call: the two Python methods around it (``from_dict``, ``to_dict``) cost a twentieth of a
-    line.
+    line. It writes the decision's fields as the engine made them, without making the
+    :class:`Decision` of them (setting its sixteen slots, then reading them back, cost a
+    twentieth of a line more).
     """
     app: Application = _LOADER.application(Application, data)
-    return decision_dict(decide_at(app, now, policy))
+    return fields_dict(_decide(app, replay(app, policy, now), policy, now))
 
 
 def decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
     """The decision for a context already replayed and advanced to ``now``."""
+    return _as_decision(_decide(app, ctx, policy, now))
+
+
+def _decide(app: Application, ctx: Context, policy: Policy, now: datetime) -> DecisionFields:
+    """The fields of :func:`decide`'s decision."""
     state = ctx.state
     if state == "closed":
-        return _decision(
+        return DecisionFields(
             application=app.id,
             as_of=now,
             state=ctx.state,
@@ -115,7 +122,7 @@ def _respond_to_offer(
     now: datetime,
     blocked: tuple[Blocked, ...],
     optional: tuple[str, ...] = (),
-) -> Decision:
+) -> DecisionFields:
     # rule offer-respond: answer a pending offer by its respond-by
     assert ctx.offer_at is not None
     assert ctx.offer_due is not None
@@ -191,7 +198,7 @@ def _inquiry_block(ctx: Context, policy: Policy, now: datetime) -> Blocked | Non
 
 def _inquiry_held(rule: str, until: datetime | None) -> Blocked:
     """``Blocked("send_status_inquiry", rule, until)``, its fields set directly as
-    :func:`_decision` sets a decision's (a test proves it equal to the constructor's)."""
+    :func:`_as_decision` sets a decision's (a test proves it equal to the constructor's)."""
     blocked: Blocked = _new(Blocked)
     object.__setattr__(blocked, "action", "send_status_inquiry")
     object.__setattr__(blocked, "rule", rule)
@@ -199,7 +206,7 @@ def _inquiry_held(rule: str, until: datetime | None) -> Blocked:
     return blocked
 
 
-def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) -> Decision:
+def _follow_up(app: Application, ctx: Context, policy: Policy, now: datetime) -> DecisionFields:
     assert ctx.end is not None
     optional = _optional(ctx, policy, now)
     block = _inquiry_block(ctx, policy, now)
@@ -339,7 +346,7 @@ def _wait(
     *,
     optional: tuple[str, ...] = (),
     blocked: tuple[Blocked, ...] = (),
-) -> Decision:
+) -> DecisionFields:
     """A wait whose ``not_before`` is the first instant the decision changes by itself: the
     ``change`` the caller knows of (an inquiry opening), the next timed transition, or the end
     of the optional handwritten note, whichever comes first (and so also its ``revisit_at``)."""
@@ -349,7 +356,7 @@ def _wait(
         changes.append(ctx.late_limit())
     ahead = [t for t in changes if t is not None and t > now]
     first = min(ahead) if ahead else None
-    return _decision(
+    return DecisionFields(
         application=app.id,
         as_of=now,
         state=ctx.state,
@@ -385,7 +392,7 @@ def _act(
     optional: tuple[str, ...] = (),
     blocked: tuple[Blocked, ...] = (),
     due_at_close: bool = False,
-) -> Decision:
+) -> DecisionFields:
     """An action allowed from ``not_before``, due by ``due_by``, allowed until ``limit``."""
     start = max(now, not_before)
     n = policy.numbers
@@ -406,7 +413,7 @@ def _act(
     for instant in (due_by, limit):
         if instant is not None and instant > now and (revisit is None or instant < revisit):
             revisit = instant
-    return _decision(
+    return DecisionFields(
         application=app.id,
         as_of=now,
         state=ctx.state,
@@ -426,44 +433,26 @@ def _act(
     )
 
 
-def _decision(
-    *,
-    application: str,
-    as_of: datetime,
-    state: str,
-    action: str,
-    to: tuple[str, ...],
-    not_before: datetime | None,
-    due_by: datetime | None,
-    suggested_at: datetime | None,
-    late: bool,
-    rule: str,
-    reason: str,
-    optional: tuple[str, ...],
-    blocked: tuple[Blocked, ...],
-    outcome: str | None,
-    timezone: str,
-    revisit_at: datetime | None,
-) -> Decision:
-    """``Decision(...)`` of values the engine made: its fields set directly, since it has no
+def _as_decision(fields: DecisionFields) -> Decision:
+    """The :class:`Decision` of fields the engine made: its slots set directly, since it has no
     validator or converter to run, through ``object.__setattr__`` as attrs' ``__init__`` sets
     them (compiled, each is one call of the generic setter: a third of what calling the slot's
     own ``__set__`` costs). A test proves the result equal to the constructor's."""
     decision: Decision = _new(Decision)
-    object.__setattr__(decision, "application", application)
-    object.__setattr__(decision, "as_of", as_of)
-    object.__setattr__(decision, "state", state)
-    object.__setattr__(decision, "action", action)
-    object.__setattr__(decision, "to", to)
-    object.__setattr__(decision, "not_before", not_before)
-    object.__setattr__(decision, "due_by", due_by)
-    object.__setattr__(decision, "suggested_at", suggested_at)
-    object.__setattr__(decision, "late", late)
-    object.__setattr__(decision, "rule", rule)
-    object.__setattr__(decision, "reason", reason)
-    object.__setattr__(decision, "optional", optional)
-    object.__setattr__(decision, "blocked", blocked)
-    object.__setattr__(decision, "outcome", outcome)
-    object.__setattr__(decision, "timezone", timezone)
-    object.__setattr__(decision, "revisit_at", revisit_at)
+    object.__setattr__(decision, "application", fields.application)
+    object.__setattr__(decision, "as_of", fields.as_of)
+    object.__setattr__(decision, "state", fields.state)
+    object.__setattr__(decision, "action", fields.action)
+    object.__setattr__(decision, "to", fields.to)
+    object.__setattr__(decision, "not_before", fields.not_before)
+    object.__setattr__(decision, "due_by", fields.due_by)
+    object.__setattr__(decision, "suggested_at", fields.suggested_at)
+    object.__setattr__(decision, "late", fields.late)
+    object.__setattr__(decision, "rule", fields.rule)
+    object.__setattr__(decision, "reason", fields.reason)
+    object.__setattr__(decision, "optional", fields.optional)
+    object.__setattr__(decision, "blocked", fields.blocked)
+    object.__setattr__(decision, "outcome", fields.outcome)
+    object.__setattr__(decision, "timezone", fields.timezone)
+    object.__setattr__(decision, "revisit_at", fields.revisit_at)
     return decision

@@ -43,10 +43,12 @@ __all__ = [
     "INSTANT",
     "TEXT",
     "TEXT_LIST",
+    "DecisionFields",
     "Loader",
     "channel",
     "date_or_instant",
     "decision_dict",
+    "fields_dict",
     "interview_checked",
     "local_text",
     "read",
@@ -375,19 +377,88 @@ def _offset_text(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
     return offset, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
 
 
+class DecisionFields:
+    """The fields of a :class:`~etiquette.Decision`, in its order: what the engine makes of a
+    decision before the value is made, in a class of the compiled module, whose fields compiled
+    code writes and reads directly (a Decision's slots are set and read by name, each through
+    Python's generic attribute access). The bulk path writes a decision's wire form from these
+    (:func:`fields_dict`); every other caller gets the :class:`~etiquette.Decision` of them."""
+
+    def __init__(
+        self,
+        application: str,
+        as_of: datetime,
+        state: str,
+        action: str,
+        to: tuple[str, ...],
+        not_before: datetime | None,
+        due_by: datetime | None,
+        suggested_at: datetime | None,
+        late: bool,
+        rule: str,
+        reason: str,
+        optional: tuple[str, ...],
+        blocked: tuple[Any, ...],
+        outcome: str | None,
+        timezone: str,
+        revisit_at: datetime | None,
+    ) -> None:
+        self.application: Final = application
+        self.as_of: Final = as_of
+        self.state: Final = state
+        self.action: Final = action
+        self.to: Final = to
+        self.not_before: Final = not_before
+        self.due_by: Final = due_by
+        self.suggested_at: Final = suggested_at
+        self.late: Final = late
+        self.rule: Final = rule
+        self.reason: Final = reason
+        self.optional: Final = optional
+        self.blocked: Final = blocked
+        self.outcome: Final = outcome
+        self.timezone: Final = timezone
+        self.revisit_at: Final = revisit_at
+
+
 def decision_dict(decision: Any) -> dict[str, Any]:
     """The wire form of a :class:`~etiquette.Decision`, instants in its application's timezone
-    (``Decision.to_dict``, compiled: writing is the bulk path's last stage, once a line)."""
-    timezone: str = decision.timezone
+    (``Decision.to_dict``)."""
+    return fields_dict(
+        DecisionFields(
+            decision.application,
+            decision.as_of,
+            decision.state,
+            decision.action,
+            decision.to,
+            decision.not_before,
+            decision.due_by,
+            decision.suggested_at,
+            decision.late,
+            decision.rule,
+            decision.reason,
+            decision.optional,
+            decision.blocked,
+            decision.outcome,
+            decision.timezone,
+            decision.revisit_at,
+        )
+    )
+
+
+def fields_dict(decision: DecisionFields) -> dict[str, Any]:
+    """The wire form of a decision's fields (compiled: writing is the bulk path's last stage,
+    once a line)."""
+    timezone = decision.timezone
     tz = _zone(timezone)
-    now: datetime = decision.as_of
+    now = decision.as_of
     key = (now, timezone)
     as_of = _AS_OF.get(key)
     if as_of is None:
         if len(_AS_OF) >= 256:
             _AS_OF.clear()
         as_of = _AS_OF[key] = format_instant(now.astimezone(tz))
-    blocked: tuple[Any, ...] = decision.blocked
+    blocked = decision.blocked
     return {
         "application": decision.application,
         "as_of": as_of,
