@@ -43,16 +43,24 @@ __all__ = [
 _DATE: Final = re.compile("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]")
 
 #: The shapes of the instants read, each digit written 0: an RFC 3339 date and time (hours and
-#: minutes, seconds with up to six decimals) and its offset, which may be missing (such an
-#: instant is then refused for want of one, by name). An instant's text has one of these shapes
-#: when it is ASCII and its digits written 0 give one: a third of the cost of a regex's match.
-_INSTANT_SHAPES: Final = frozenset(
+#: minutes, seconds with up to six decimals) and its offset; and the same shapes without the
+#: offset (such an instant is refused for want of one, by name). An instant's text has one of
+#: these shapes when its UTF-8 bytes, digits written 0, give one (text that is not ASCII never
+#: does): a third of the cost of a regex's match.
+_AWARE_SHAPES: Final = frozenset(
     f"0000-00-00{separator}00:00{seconds}{offset}".encode()
     for separator in "Tt "
     for seconds in ("", ":00", *(":00." + "0" * n for n in range(1, 7)))
-    for offset in ("", "Z", "z", "+00:00", "-00:00")
+    for offset in ("Z", "z", "+00:00", "-00:00")
+)
+_NAIVE_SHAPES: Final = frozenset(
+    f"0000-00-00{separator}00:00{seconds}".encode()
+    for separator in "Tt "
+    for seconds in ("", ":00", *(":00." + "0" * n for n in range(1, 7)))
 )
 _DIGITS_AS_0: Final = bytes.maketrans(b"123456789", b"000000000")
+#: ``datetime.fromisoformat``, bound once (the compiled module would look it up at every call).
+_from_text: Final = datetime.fromisoformat
 
 
 def parse_instant(value: object, path: str) -> datetime:
@@ -68,18 +76,24 @@ def parse_instant(value: object, path: str) -> datetime:
             raise InvalidApplication(
                 path, f"expected an RFC 3339 instant string, got {_kind(value)}"
             )
-    if not (value.isascii() and value.encode().translate(_DIGITS_AS_0) in _INSTANT_SHAPES):
+    try:
+        shape = value.encode().translate(_DIGITS_AS_0)
+    except UnicodeEncodeError:  # half of a character (a lone surrogate): no shape at all
+        shape = b""
+    aware = shape in _AWARE_SHAPES
+    if not aware and shape not in _NAIVE_SHAPES:
         raise InvalidApplication(
             path, f"{quoted(value)} is not an RFC 3339 instant (like 2026-11-23T10:00:00-05:00)"
         )
     try:
         # (RFC 3339's lowercase z, for UTC: fromisoformat reads only "Z")
-        parsed = datetime.fromisoformat(value if value[-1] != "z" else value[:-1] + "Z")
+        parsed = _from_text(value if value[-1] != "z" else value[:-1] + "Z")
     except ValueError as exc:
         raise InvalidApplication(path, f"{quoted(value)} is not a valid instant: {exc}") from None
-    if parsed.tzinfo is None:
+    if not aware:
         raise InvalidApplication(path, f"{quoted(value)} has no UTC offset")
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+    # (the year's four digits, compared as text: the shape begins with them)
+    if value < _FIRST_YEAR or value >= _AFTER_LAST_YEAR:
         return require_aware(parsed, path)  # refused, with the message of every instant
     return parsed  # (aware, with a fixed offset: fromisoformat makes nothing else)
 
@@ -117,6 +131,9 @@ def require_aware(value: object, path: str) -> datetime:
 #: The years an instant or a date may fall in: room for any deadline arithmetic on them.
 MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 9000
+#: The texts a four-digit year at least MIN_YEAR, and more than MAX_YEAR, begin at (or after).
+_FIRST_YEAR: Final = f"{MIN_YEAR:04d}"
+_AFTER_LAST_YEAR: Final = f"{MAX_YEAR + 1:04d}"
 
 
 def parse_date(value: object, path: str) -> date:
