@@ -51,7 +51,6 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Any, Final
@@ -983,15 +982,28 @@ def next_deadline(ctx: Context, policy: Policy) -> tuple[datetime, Transition] |
     return best
 
 
-@functools.lru_cache(maxsize=64)
+#: :func:`_by_state` by policy (a policy hashes by identity), cleared when full: a compiled
+#: lookup in a dict, where ``functools.lru_cache`` would cost a Python call at every replay.
+_BY_STATE: Final[dict[Policy, tuple[dict[str, Timed], bool, Routes]]] = {}
+
+
 def _by_state(policy: Policy) -> tuple[dict[str, Timed], bool, Routes]:
     """State -> its timed triggers' (deadline, transitions), in the order of DEADLINES; whether
     any of those transitions has a condition on who was thanked; and state -> trigger -> its
     transitions (the policy's table, one state at a time: :func:`route` looks a trigger up at
     every event, and two lookups by name cost less than building and hashing a key of two).
 
-    Computed once per policy: the replay asks for it before every event.
+    Computed once per policy: every replay asks for it.
     """
+    found = _BY_STATE.get(policy)
+    if found is None:
+        if len(_BY_STATE) >= 64:
+            _BY_STATE.clear()
+        found = _BY_STATE[policy] = _policy_by_state(policy)
+    return found
+
+
+def _policy_by_state(policy: Policy) -> tuple[dict[str, Timed], bool, Routes]:
     table: Table = policy.table
     out: dict[str, Timed] = {}
     for state in policy.states:

@@ -154,12 +154,20 @@ def parse_date(value: object, path: str) -> date:
     return check_date(day, path)
 
 
-@lru_cache(maxsize=4096)
 def _date_text(value: str) -> date | None:
     """The date of a ``YYYY-MM-DD`` text within the supported years, else None.
 
     Remembered: the same dates come again and again (a decision expected by a Friday, an offer
     to answer by a Monday), and checking one costs as much as an instant."""
+    if value in _DATES:
+        return _DATES[value]
+    if len(_DATES) >= 4096:
+        _DATES.clear()
+    day = _DATES[value] = _read_date_text(value)
+    return day
+
+
+def _read_date_text(value: str) -> date | None:
     if not _DATE.fullmatch(value):
         return None
     try:
@@ -437,10 +445,23 @@ class Calendar:
         return None
 
 
-@lru_cache(maxsize=1024)
+#: The module's own caches, each a dict (cleared when full) where the engine asks for the same
+#: few values at every line of a bulk run: a compiled lookup in a dict costs a fraction of a call
+#: through ``functools.lru_cache``, which the compiled module calls as any Python object.
+_ZONES: Final[dict[str, pendulum.Timezone]] = {}
+_CALENDARS: Final[dict[tuple[str, str | None], Calendar]] = {}
+_DATES: Final[dict[str, date | None]] = {}
+_KNOWN_COUNTRIES: Final[set[str]] = set()
+
+
 def _zone(name: str) -> pendulum.Timezone:
-    zone = pendulum.timezone(name)
-    assert isinstance(zone, pendulum.Timezone)
+    zone = _ZONES.get(name)
+    if zone is None:
+        zone = pendulum.timezone(name)
+        assert isinstance(zone, pendulum.Timezone)
+        if len(_ZONES) >= 1024:
+            _ZONES.clear()
+        _ZONES[name] = zone
     return zone
 
 
@@ -677,6 +698,8 @@ def check_country(code: object, path: str) -> str:
     """Validate an ISO 3166 country code, optionally with a subdivision (``US-CA``)."""
     if not isinstance(code, str):
         raise InvalidApplication(path, f"expected an ISO 3166 country code, got {_kind(code)}")
+    if code in _KNOWN_COUNTRIES:  # (found valid before)
+        return code
     country, sep, subdiv = code.partition("-")
     if country not in _country_codes():
         raise InvalidApplication(
@@ -684,6 +707,9 @@ def check_country(code: object, path: str) -> str:
         )
     if sep and subdiv not in _subdivisions(country):
         raise InvalidApplication(path, f"unknown subdivision {quoted(subdiv)} of {country}")
+    if len(_KNOWN_COUNTRIES) >= 4096:
+        _KNOWN_COUNTRIES.clear()
+    _KNOWN_COUNTRIES.add(code)
     return code
 
 
@@ -703,9 +729,10 @@ def _subdivisions(country: str) -> frozenset[str]:
 
 def calendar_for(timezone: str, country: str | None) -> Calendar:
     """The (cached) calendar of a timezone and country."""
-    return _calendar(timezone, country)
-
-
-@lru_cache(maxsize=4096)
-def _calendar(timezone: str, country: str | None) -> Calendar:
-    return Calendar(timezone, country)
+    key = (timezone, country)
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= 4096:
+            _CALENDARS.clear()
+        calendar = _CALENDARS[key] = Calendar(timezone, country)
+    return calendar
