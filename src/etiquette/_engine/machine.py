@@ -78,6 +78,15 @@ if TYPE_CHECKING:
 #: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
 #: module is looked up in the module's namespace at every use, a ``Final`` one is not.
 UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
+#: The classes the replay tells events apart by, held by the compiled module: a class imported
+#: from a Python module is looked up in the module's namespace at each use, a ``Final`` one is not.
+_THANK_YOU_SENT: Final = ThankYouSent
+_INTERVIEW: Final = Interview
+_STATUS_INQUIRY_SENT: Final = StatusInquirySent
+_REPLY_RECEIVED: Final = ReplyReceived
+_OFFER_RECEIVED: Final = OfferReceived
+_REJECTION_RECEIVED: Final = RejectionReceived
+_DATETIME: Final = datetime
 
 __all__ = [
     "CONDITIONS",
@@ -1157,7 +1166,7 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
         advance(ctx, policy, at)
     to: str | None = None
     named: str | None = None
-    if isinstance(event, ThankYouSent):
+    if isinstance(event, _THANK_YOU_SENT):
         trigger, named = _THANKS_TRIGGERS[event.channel], event.to
     else:
         trigger = event.type
@@ -1264,7 +1273,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
     """The bookkeeping of one event: who was thanked, counts, openings, offers."""
     n = ctx.numbers
     at = event._at_utc if at is None else at
-    if isinstance(event, ThankYouSent):
+    if isinstance(event, _THANK_YOU_SENT):
         assert to is not None
         (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
         # who was thanked moves no deadline; only a condition of a timed transition may read it
@@ -1272,7 +1281,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             ctx.ahead_known = False
         return
     ctx.ahead_known = False  # every other fact may move a deadline
-    if isinstance(event, Interview):
+    if isinstance(event, _INTERVIEW):
         end = event._end_utc  # (ends_at, or an hour after at: in UTC, made with the value)
         ctx.round_at = at
         ctx.end = end
@@ -1288,11 +1297,11 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             timeline = ctx.calendar.add(end, n.default_wait)
         ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
         _quiet(ctx, end)
-    elif isinstance(event, StatusInquirySent):
+    elif isinstance(event, _STATUS_INQUIRY_SENT):
         ctx.last_inquiry = at
         ctx.unanswered += 1
         ctx.inquiries_in_round += 1
-    elif isinstance(event, ReplyReceived):
+    elif isinstance(event, _REPLY_RECEIVED):
         ctx.unanswered = 0  # rule ongoing-wait: a reply resets the unanswered count
         ctx.last_employer = at
         if event.decision_expected_by is not None:
@@ -1307,7 +1316,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         if ctx.end is not None:
             _quiet(ctx, ctx.end)
         _quiet(ctx, at)
-    elif isinstance(event, OfferReceived):
+    elif isinstance(event, _OFFER_RECEIVED):
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.offer_at = at
@@ -1315,11 +1324,11 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         respond_by = event.respond_by
         if respond_by is None:
             ctx.offer_due = ctx.calendar.add(at, n.offer_due)
-        elif isinstance(respond_by, datetime):
+        elif isinstance(respond_by, _DATETIME):
             ctx.offer_due = _utc(respond_by)
         else:
             ctx.offer_due = ctx.calendar.end_of_day(respond_by)
-    elif isinstance(event, RejectionReceived):
+    elif isinstance(event, _REJECTION_RECEIVED):
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.offer_pending = False  # (an offer rescinded)

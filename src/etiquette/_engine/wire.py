@@ -35,6 +35,8 @@ UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
 #: ``object.__new__``, bound once: the loader makes values of the model's classes without their
 #: ``__init__`` (:class:`Loader`), and looking it up on ``object`` at every call cost more.
 _new: Final = object.__new__
+#: The class ``datetime``, held by the compiled module (as UTC is).
+_DATETIME: Final = datetime
 
 __all__ = [
     "CHANNEL",
@@ -319,51 +321,73 @@ class Loader:
 _AS_OF: Final[dict[tuple[datetime, str], str]] = {}
 
 
-#: By zone, by the ordinal of a UTC day: the zone's UTC offset through that whole day and its
-#: text (``-05:00``); None when the offset changes during the day or is not whole minutes. Kept
-#: by the zone's ``id``, with the zone (which keeps that id its own): hashing a pendulum zone
-#: runs a Python method, costlier than the rest of the lookup.
-_OFFSETS: Final[dict[int, tuple[Any, dict[int, tuple[timedelta, str] | None]]]] = {}
+#: By zone, by a UTC day (days since 1970-01-01): the zone's UTC offset through that whole day,
+#: in seconds, and its text (``-05:00``); None when the offset changes during the day or is not
+#: whole minutes, or the day's year is not within 1001-9998. Kept by the zone's ``id``, with the
+#: zone (which keeps that id its own): hashing a pendulum zone runs a Python method, costlier
+#: than the rest of the lookup.
+_OFFSETS: Final[dict[int, tuple[Any, dict[int, tuple[int, str] | None]]]] = {}
 _NOT_YET: Final[Any] = object()
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY: Final = _EPOCH.date()
+#: The text of a local date and the ``T`` after it (``2026-11-23T``), by days since 1970-01-01.
+_DAY_TEXTS: Final[dict[int, str]] = {}
 
 
 def local_text(value: datetime | None, tz: Any) -> str | None:
     """An instant as written on the wire, in the zone ``tz`` (None stays None): the text of
     ``value.astimezone(tz).isoformat()``.
 
-    Written from a table for the engine's instants (on the UTC line): the zone's offset is
-    asked once per UTC day and zone, and the digits are joined, not formatted; converting and
-    formatting an instant cost twice as much. Any other instant is converted and formatted.
+    Written from tables for the engine's instants (on the UTC line): the zone's offset is asked
+    once per UTC day and zone, a local date's text once per day, and the time of day is counted
+    from the instant's distance to 1970 (one subtraction, on one tzinfo: no offset is asked);
+    converting and formatting an instant, or reading its fields one by one, cost twice as much
+    or more. Any other instant is converted and formatted.
     """
     if value is None:
         return None
-    if type(value) is not datetime or value.tzinfo is not UTC:
+    if type(value) is not _DATETIME or value.tzinfo is not UTC:
         return format_instant(value.astimezone(tz))
     zone = _OFFSETS.get(id(tz))
     if zone is None:
         if len(_OFFSETS) >= 1024:
             _OFFSETS.clear()
         zone = _OFFSETS[id(tz)] = (tz, {})
-    days = zone[1]
-    ordinal = value.toordinal()
-    found = days.get(ordinal, _NOT_YET)
+    since = value - _EPOCH
+    day: int = since.days
+    by_day = zone[1]
+    found = by_day.get(day, _NOT_YET)
     if found is _NOT_YET:
-        if len(days) >= 65536:
-            days.clear()
-        found = days[ordinal] = _offset_text(value, tz)
+        if len(by_day) >= 65536:
+            by_day.clear()
+        found = by_day[day] = _offset_text(value, tz)
     if found is None:
         return format_instant(value.astimezone(tz))
     offset, suffix = found
-    t = value + offset  # the local wall time (still marked UTC: only its fields are read)
+    seconds: int = since.seconds + offset  # of the local day, once moved into it
+    if seconds < 0:
+        day -= 1
+        seconds += 86400
+    elif seconds >= 86400:
+        day += 1
+        seconds -= 86400
+    date_text = _DAY_TEXTS.get(day)
+    if date_text is None:
+        if len(_DAY_TEXTS) >= 65536:
+            _DAY_TEXTS.clear()
+        date_text = _DAY_TEXTS[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
     two = _TWO_DIGITS
-    text = f"{t.year}-{two[t.month]}-{two[t.day]}T{two[t.hour]}:{two[t.minute]}:{two[t.second]}"
-    micro = t.microsecond
-    return f"{text}.{micro:06d}{suffix}" if micro else text + suffix
+    minutes = seconds // 60
+    text = f"{date_text}{two[minutes // 60]}:{two[minutes % 60]}:{two[seconds % 60]}"
+    micro: int = since.microseconds
+    # (six digits, zeros first: those of a seven-digit number but its first)
+    return f"{text}.{str(1000000 + micro)[1:]}{suffix}" if micro else text + suffix
 
 
-def _offset_text(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
-    """The offset of ``tz`` through the UTC day of ``value`` and its text, or None (changed
-    during the day, not whole minutes, or a year whose local text is not four digits)."""
+def _offset_text(value: datetime, tz: Any) -> tuple[int, str] | None:
+    """The offset of ``tz`` through the UTC day of ``value``, in seconds, and its text, or None
+    (changed during the day, not whole minutes, or a year near the ends of the calendar, which
+    the offset could move the local date past)."""
     if not 1000 < value.year < 9999:
         return None
     offset = utc_day_offset(tz, value.date())
@@ -374,7 +398,7 @@ def _offset_text(value: datetime, tz: Any) -> tuple[timedelta, str] | None:
         return None
     minutes = abs(seconds) // 60
     sign = "-" if seconds < 0 else "+"
-    return offset, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
+    return seconds, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
 
 
 class DecisionFields:
