@@ -231,14 +231,17 @@ class Loader:
             _put(event, name, default)
         if len(data) > 2:  # more than type and at
             for key, value in data.items():
-                if key == "type" or key == "at":
-                    continue
-                if not isinstance(key, str) or (reader := fields.get(key)) is None:
-                    allowed = ", ".join(["type", "at", *fields])
-                    raise InvalidApplication(
-                        str(key), f"unknown field for {kind} (allowed: {allowed})"
-                    )
-                _put(event, key, read(reader, value, key))
+                # (a key known to be text is compared as text: compiled, as any object it
+                # would be compared through Python's rich comparison)
+                if isinstance(key, str):
+                    if key == "type" or key == "at":
+                        continue
+                    reader = fields.get(key)
+                    if reader is not None:
+                        _put(event, key, read(reader, value, key))
+                        continue
+                allowed = ", ".join(["type", "at", *fields])
+                raise InvalidApplication(str(key), f"unknown field for {kind} (allowed: {allowed})")
         if post_init is not None:
             post_init(event)
         return event, utc
@@ -250,10 +253,11 @@ class Loader:
             if not isinstance(data, Mapping):
                 raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
             data = dict(data)
-        for key in data:
-            if key not in self.app_key_set:
-                allowed = ", ".join(self.app_keys)
-                raise InvalidApplication(str(key), f"unknown field (allowed: {allowed})")
+        if not self.app_key_set.issuperset(data):  # (one call; then the first unknown key)
+            for key in data:
+                if key not in self.app_key_set:
+                    allowed = ", ".join(self.app_keys)
+                    raise InvalidApplication(str(key), f"unknown field (allowed: {allowed})")
         if "id" not in data:
             raise InvalidApplication("id", "missing; expected a non-empty string")
         ident = text(data["id"], "id")
