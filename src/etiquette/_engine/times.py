@@ -27,6 +27,8 @@ from .errors import InvalidApplication
 #: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
 #: module is looked up in the module's namespace at every use, a ``Final`` one is not.
 UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
+#: The class ``datetime``, held by the compiled module (as UTC is).
+_DATETIME: Final = datetime
 
 __all__ = [
     "Calendar",
@@ -343,11 +345,21 @@ class Calendar:
 
     def wall_clock(self, instant: datetime, *, zone: bool = False) -> str:
         """The local time as messages write it: ``Mon 2026-11-23 10:00`` (``... EST`` with
-        ``zone``), as ``strftime("%a %Y-%m-%d %H:%M %Z")`` in the C locale, at half its cost."""
+        ``zone``), as ``strftime("%a %Y-%m-%d %H:%M %Z")`` in the C locale, at a fraction of its
+        cost (an instant on the UTC line is read from :func:`local_clock`'s tables)."""
+        two = _TWO_DIGITS
+        if not zone and type(instant) is _DATETIME and instant.tzinfo is UTC:
+            day, seconds, _, suffix = local_clock(instant, self.tz)
+            if suffix:
+                minutes = seconds // 60
+                # (1970-01-01, day 0, was a Thursday)
+                return (
+                    f"{_DAY_NAMES[(day + 3) % 7]} {day_text(day)} "
+                    f"{two[minutes // 60]}:{two[minutes % 60]}"
+                )
         t = instant.astimezone(self.tz)
         # (pieces joined, the two-digit numbers from a table: printf-style formatting of the
         # five numbers cost three times as much; every year of an instant has four digits)
-        two = _TWO_DIGITS
         text = (
             f"{_DAY_NAMES[t.weekday()]} {t.year}-{two[t.month]}-{two[t.day]} "
             f"{two[t.hour]}:{two[t.minute]}"
@@ -463,6 +475,84 @@ def _zone(name: str) -> pendulum.Timezone:
             _ZONES.clear()
         _ZONES[name] = zone
     return zone
+
+
+#: By zone, by a UTC day (days since 1970-01-01): the zone's UTC offset through that whole day,
+#: in seconds, and its text (``-05:00``); None when the offset changes during the day or is not
+#: whole minutes, or the day's year is not within 1001-9998. Kept by the zone's ``id``, with the
+#: zone (which keeps that id its own): hashing a pendulum zone runs a Python method, costlier
+#: than the rest of the lookup.
+_OFFSETS: Final[dict[int, tuple[Any, dict[int, tuple[int, str] | None]]]] = {}
+_NOT_YET: Final[Any] = object()
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY: Final = _EPOCH.date()
+#: The text of a date (``2026-11-23``), by days since 1970-01-01.
+_DAY_TEXTS: Final[dict[int, str]] = {}
+
+
+def local_clock(value: datetime, tz: Any) -> tuple[int, int, int, str]:
+    """Where the UTC instant ``value`` falls in zone ``tz``: its local date (days since
+    1970-01-01), seconds and microseconds into that day, and the offset's text; the offset's
+    text is empty when the zone's offset changes during the instant's UTC day (or is not whole
+    minutes): then the rest means nothing. (Never None: the compiled module returns a tuple of
+    numbers as they are, an optional one as a Python tuple.)
+
+    From tables: the zone's offset is asked once per UTC day and zone, and the time of day is
+    counted from the instant's distance to 1970 (one subtraction, on one tzinfo: no offset is
+    asked). The wire's instants (:func:`etiquette._engine.wire.local_text`) and the messages'
+    local times (:meth:`Calendar.wall_clock`) are written from it.
+    """
+    zone = _OFFSETS.get(id(tz))
+    if zone is None:
+        if len(_OFFSETS) >= 1024:
+            _OFFSETS.clear()
+        zone = _OFFSETS[id(tz)] = (tz, {})
+    since = value - _EPOCH
+    day: int = since.days
+    by_day = zone[1]
+    found = by_day.get(day, _NOT_YET)
+    if found is _NOT_YET:
+        if len(by_day) >= 65536:
+            by_day.clear()
+        found = by_day[day] = _offset_text(value, tz)
+    if found is None:
+        return 0, 0, 0, ""
+    offset, suffix = found
+    seconds: int = since.seconds + offset  # of the local day, once moved into it
+    if seconds < 0:
+        day -= 1
+        seconds += 86400
+    elif seconds >= 86400:
+        day += 1
+        seconds -= 86400
+    return day, seconds, since.microseconds, suffix
+
+
+def day_text(day: int) -> str:
+    """The text of the date ``day`` days after 1970-01-01 (``2026-11-23``), from a table."""
+    text = _DAY_TEXTS.get(day)
+    if text is None:
+        if len(_DAY_TEXTS) >= 65536:
+            _DAY_TEXTS.clear()
+        text = _DAY_TEXTS[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat()
+    return text
+
+
+def _offset_text(value: datetime, tz: Any) -> tuple[int, str] | None:
+    """The offset of ``tz`` through the UTC day of ``value``, in seconds, and its text, or None
+    (changed during the day, not whole minutes, or a year near the ends of the calendar, which
+    the offset could move the local date past)."""
+    if not 1000 < value.year < 9999:
+        return None
+    offset = utc_day_offset(tz, value.date())
+    if offset is None:
+        return None
+    seconds = offset.days * 86400 + offset.seconds
+    if seconds % 60 or offset.microseconds:
+        return None
+    minutes = abs(seconds) // 60
+    sign = "-" if seconds < 0 else "+"
+    return seconds, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
 
 
 @lru_cache(maxsize=65536)

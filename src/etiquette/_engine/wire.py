@@ -22,11 +22,12 @@ from .times import (
     _zone,
     check_country,
     check_timezone,
+    day_text,
     format_instant,
+    local_clock,
     parse_date,
     parse_instant,
     quoted,
-    utc_day_offset,
 )
 
 #: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
@@ -325,84 +326,25 @@ class Loader:
 _AS_OF: Final[dict[tuple[datetime, str], str]] = {}
 
 
-#: By zone, by a UTC day (days since 1970-01-01): the zone's UTC offset through that whole day,
-#: in seconds, and its text (``-05:00``); None when the offset changes during the day or is not
-#: whole minutes, or the day's year is not within 1001-9998. Kept by the zone's ``id``, with the
-#: zone (which keeps that id its own): hashing a pendulum zone runs a Python method, costlier
-#: than the rest of the lookup.
-_OFFSETS: Final[dict[int, tuple[Any, dict[int, tuple[int, str] | None]]]] = {}
-_NOT_YET: Final[Any] = object()
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_EPOCH_DAY: Final = _EPOCH.date()
-#: The text of a local date and the ``T`` after it (``2026-11-23T``), by days since 1970-01-01.
-_DAY_TEXTS: Final[dict[int, str]] = {}
-
-
 def local_text(value: datetime | None, tz: Any) -> str | None:
     """An instant as written on the wire, in the zone ``tz`` (None stays None): the text of
     ``value.astimezone(tz).isoformat()``.
 
-    Written from tables for the engine's instants (on the UTC line): the zone's offset is asked
-    once per UTC day and zone, a local date's text once per day, and the time of day is counted
-    from the instant's distance to 1970 (one subtraction, on one tzinfo: no offset is asked);
+    Written from tables for the engine's instants (on the UTC line, :func:`local_clock`);
     converting and formatting an instant, or reading its fields one by one, cost twice as much
     or more. Any other instant is converted and formatted.
     """
     if value is None:
         return None
-    if type(value) is not _DATETIME or value.tzinfo is not UTC:
-        return format_instant(value.astimezone(tz))
-    zone = _OFFSETS.get(id(tz))
-    if zone is None:
-        if len(_OFFSETS) >= 1024:
-            _OFFSETS.clear()
-        zone = _OFFSETS[id(tz)] = (tz, {})
-    since = value - _EPOCH
-    day: int = since.days
-    by_day = zone[1]
-    found = by_day.get(day, _NOT_YET)
-    if found is _NOT_YET:
-        if len(by_day) >= 65536:
-            by_day.clear()
-        found = by_day[day] = _offset_text(value, tz)
-    if found is None:
-        return format_instant(value.astimezone(tz))
-    offset, suffix = found
-    seconds: int = since.seconds + offset  # of the local day, once moved into it
-    if seconds < 0:
-        day -= 1
-        seconds += 86400
-    elif seconds >= 86400:
-        day += 1
-        seconds -= 86400
-    date_text = _DAY_TEXTS.get(day)
-    if date_text is None:
-        if len(_DAY_TEXTS) >= 65536:
-            _DAY_TEXTS.clear()
-        date_text = _DAY_TEXTS[day] = (_EPOCH_DAY + timedelta(days=day)).isoformat() + "T"
-    two = _TWO_DIGITS
-    minutes = seconds // 60
-    text = f"{date_text}{two[minutes // 60]}:{two[minutes % 60]}:{two[seconds % 60]}"
-    micro: int = since.microseconds
-    # (six digits, zeros first: those of a seven-digit number but its first)
-    return f"{text}.{str(1000000 + micro)[1:]}{suffix}" if micro else text + suffix
-
-
-def _offset_text(value: datetime, tz: Any) -> tuple[int, str] | None:
-    """The offset of ``tz`` through the UTC day of ``value``, in seconds, and its text, or None
-    (changed during the day, not whole minutes, or a year near the ends of the calendar, which
-    the offset could move the local date past)."""
-    if not 1000 < value.year < 9999:
-        return None
-    offset = utc_day_offset(tz, value.date())
-    if offset is None:
-        return None
-    seconds = offset.days * 86400 + offset.seconds
-    if seconds % 60 or offset.microseconds:
-        return None
-    minutes = abs(seconds) // 60
-    sign = "-" if seconds < 0 else "+"
-    return seconds, f"{sign}{_TWO_DIGITS[minutes // 60]}:{_TWO_DIGITS[minutes % 60]}"
+    if type(value) is _DATETIME and value.tzinfo is UTC:
+        day, seconds, micro, suffix = local_clock(value, tz)
+        if suffix:
+            two = _TWO_DIGITS
+            minutes = seconds // 60
+            text = f"{day_text(day)}T{two[minutes // 60]}:{two[minutes % 60]}:{two[seconds % 60]}"
+            # (six digits, zeros first: those of a seven-digit number but its first)
+            return f"{text}.{str(1000000 + micro)[1:]}{suffix}" if micro else text + suffix
+    return format_instant(value.astimezone(tz))
 
 
 class DecisionFields:
