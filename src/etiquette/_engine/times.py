@@ -27,8 +27,10 @@ from .errors import InvalidApplication
 #: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
 #: module is looked up in the module's namespace at every use, a ``Final`` one is not.
 UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
-#: The class ``datetime``, held by the compiled module (as UTC is).
+#: The class ``datetime``, held by the compiled module (as UTC is), and its method ``toordinal``
+#: (a compiled ``value.toordinal()`` looks the method up by name at every call).
 _DATETIME: Final = datetime
+_toordinal: Final = datetime.toordinal
 
 __all__ = [
     "Calendar",
@@ -398,7 +400,7 @@ class Calendar:
             # elapsed time: on the UTC line, never on a zone's wall clock
             return utc + duration.elapsed
         sums = self._sums
-        key = duration.key + utc.toordinal()
+        key = duration.key + _toordinal(utc)
         shifts = sums.get(key)  # (one lookup: a day without shifts is _NO_SHIFTS, not None)
         if shifts is None:
             if len(sums) >= _CACHED_SUMS:

@@ -38,6 +38,10 @@ UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
 _new: Final = object.__new__
 #: The class ``datetime``, held by the compiled module (as UTC is).
 _DATETIME: Final = datetime
+#: Methods of the built-in types called on their own values, bound once: a compiled call of
+#: ``value.isascii()`` looks the method up by name on the value's type at every call.
+_isascii: Final = str.isascii
+_astimezone: Final = datetime.astimezone
 
 __all__ = [
     "CHANNEL",
@@ -84,7 +88,7 @@ def text(value: object, path: str) -> str:
     """A non-empty string of whole characters."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidApplication(path, f"expected a non-empty string, got {_kind(value)}")
-    if not value.isascii():  # (ASCII is always whole characters: only other text is read)
+    if not _isascii(value):  # (ASCII is always whole characters: only other text is read)
         whole_characters(value, path)
     return value
 
@@ -168,7 +172,7 @@ def interview_checked(interview: Any) -> None:
     start: datetime = interview._at_utc
     ends_at: datetime | None = interview.ends_at
     # (compared on the UTC line: two instants of one tzinfo compare without asking offsets)
-    end = start + _ONE_HOUR if ends_at is None else ends_at.astimezone(UTC)
+    end = start + _ONE_HOUR if ends_at is None else _astimezone(ends_at, UTC)
     if end < start:
         raise InvalidApplication("ends_at", "the interview cannot end before it starts (at)")
     interviewers: tuple[str, ...] = interview.interviewers
@@ -225,7 +229,7 @@ class Loader:
         at = parse_instant(raw_at, "at")
         cls, defaults, fields, post_init = maker
         event: Any = _new(cls)
-        utc = at.astimezone(UTC)
+        utc = _astimezone(at, UTC)  # (at is a plain datetime: parse_instant's)
         _put(event, "at", at)
         _put(event, "_at_utc", utc)
         for name, default in defaults:
@@ -254,11 +258,10 @@ class Loader:
             if not isinstance(data, Mapping):
                 raise InvalidApplication("", f"expected an application object, got {_kind(data)}")
             data = dict(data)
-        if not self.app_key_set.issuperset(data):  # (one call; then the first unknown key)
-            for key in data:
-                if key not in self.app_key_set:
-                    allowed = ", ".join(self.app_keys)
-                    raise InvalidApplication(str(key), f"unknown field (allowed: {allowed})")
+        for key in data:
+            if key not in self.app_key_set:
+                allowed = ", ".join(self.app_keys)
+                raise InvalidApplication(str(key), f"unknown field (allowed: {allowed})")
         if "id" not in data:
             raise InvalidApplication("id", "missing; expected a non-empty string")
         ident = text(data["id"], "id")
