@@ -188,7 +188,7 @@ def decide(app: Application, now: datetime, policy: Policy) -> tuple[str, str, t
         after = (ctx.state, ctx.outcome, ctx.closed_at)
         # the bookkeeping sees the state the event arrived in, as the engine's does
         ctx.state, ctx.outcome, ctx.closed_at = before
-        _apply(ctx, event, to)
+        _apply(ctx, event, trigger, to)
         ctx.state, ctx.outcome, ctx.closed_at = after
         if ctx.state != before[0] and before[1] is not None and after[1] == before[1]:
             ctx.outcome = ctx.closed_at = None  # a fact reopened a closed application

@@ -61,11 +61,6 @@ from .errors import InvalidEvent, Violation
 from .model import (
     Application,
     Event,
-    Interview,
-    OfferReceived,
-    RejectionReceived,
-    ReplyReceived,
-    StatusInquirySent,
     ThankYouSent,
 )
 from .policy import STATES, Numbers, Policy
@@ -78,14 +73,9 @@ if TYPE_CHECKING:
 #: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
 #: module is looked up in the module's namespace at every use, a ``Final`` one is not.
 UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
-#: The classes the replay tells events apart by, held by the compiled module: a class imported
-#: from a Python module is looked up in the module's namespace at each use, a ``Final`` one is not.
+#: The class of thank-yous and ``datetime``, held by the compiled module: a class imported from
+#: a Python module is looked up in the module's namespace at each use, a ``Final`` one is not.
 _THANK_YOU_SENT: Final = ThankYouSent
-_INTERVIEW: Final = Interview
-_STATUS_INQUIRY_SENT: Final = StatusInquirySent
-_REPLY_RECEIVED: Final = ReplyReceived
-_OFFER_RECEIVED: Final = OfferReceived
-_REJECTION_RECEIVED: Final = RejectionReceived
 _DATETIME: Final = datetime
 
 __all__ = [
@@ -1187,7 +1177,7 @@ def apply(ctx: Context, policy: Policy, event: Event, judged: bool = True) -> tu
         t = route(ctx, policy, trigger, to)
         if t is None:
             raise InvalidEvent("", _impossible(ctx, trigger))
-    _apply(ctx, event, to, at)
+    _apply(ctx, event, trigger, to, at)
     if t is not None:  # (a contact the state does not take changes nothing but the bookkeeping)
         _enter(ctx, t, at)
     return violations
@@ -1269,11 +1259,18 @@ def _impossible(ctx: Context, trigger: str) -> str:
     return f"{trigger} cannot happen while the application is {ctx.state}"  # pragma: no cover
 
 
-def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = None) -> None:
-    """The bookkeeping of one event: who was thanked, counts, openings, offers."""
+def _apply(
+    ctx: Context, fact: Event, trigger: str, to: str | None, at: datetime | None = None
+) -> None:
+    """The bookkeeping of one event, ``trigger`` its trigger: who was thanked, counts, openings,
+    offers."""
     n = ctx.numbers
+    # (the trigger tells the event's class, as the isinstance checks it replaces did, at the
+    # cost of comparing two interned strings; the fields are read by name either way, the
+    # model's classes being Python ones)
+    event: Any = fact
     at = event._at_utc if at is None else at
-    if isinstance(event, _THANK_YOU_SENT):
+    if trigger == "thank_you_sent" or trigger == "note_mailed":
         assert to is not None
         (ctx.noted if event.channel == "handwritten" else ctx.thanked).add(to)
         # who was thanked moves no deadline; only a condition of a timed transition may read it
@@ -1281,7 +1278,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             ctx.ahead_known = False
         return
     ctx.ahead_known = False  # every other fact may move a deadline
-    if isinstance(event, _INTERVIEW):
+    if trigger == "interview":
         end = event._end_utc  # (ends_at, or an hour after at: in UTC, made with the value)
         ctx.round_at = at
         ctx.end = end
@@ -1297,11 +1294,11 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             timeline = ctx.calendar.add(end, n.default_wait)
         ctx.opening, ctx.opening_rule = timeline, "inquiry-after-timeline"
         _quiet(ctx, end)
-    elif isinstance(event, _STATUS_INQUIRY_SENT):
+    elif trigger == "status_inquiry_sent":
         ctx.last_inquiry = at
         ctx.unanswered += 1
         ctx.inquiries_in_round += 1
-    elif isinstance(event, _REPLY_RECEIVED):
+    elif trigger == "reply_received":
         ctx.unanswered = 0  # rule ongoing-wait: a reply resets the unanswered count
         ctx.last_employer = at
         if event.decision_expected_by is not None:
@@ -1316,7 +1313,7 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
         if ctx.end is not None:
             _quiet(ctx, ctx.end)
         _quiet(ctx, at)
-    elif isinstance(event, _OFFER_RECEIVED):
+    elif trigger == "offer_received":
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.offer_at = at
@@ -1328,13 +1325,13 @@ def _apply(ctx: Context, event: Event, to: str | None, at: datetime | None = Non
             ctx.offer_due = _utc(respond_by)
         else:
             ctx.offer_due = ctx.calendar.end_of_day(respond_by)
-    elif isinstance(event, _REJECTION_RECEIVED):
+    elif trigger == "rejection_received":
         ctx.unanswered = 0
         ctx.last_employer = at
         ctx.offer_pending = False  # (an offer rescinded)
         if ctx.state != "rejected" and ctx.outcome != "rejected":
             ctx.rejection_at = at  # (a second word of the same rejection keeps its window)
-    elif event.type in _ANSWERS:
+    elif trigger in _ANSWERS:
         ctx.offer_pending = False
     # RejectionReplySent: nothing to keep
 
