@@ -52,7 +52,7 @@ unanswered, when the inquiry opens) is done by one effect per trigger in :func:`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, time, timezone
+from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, Final
 
 import transitions
@@ -64,19 +64,15 @@ from .model import (
     ThankYouSent,
 )
 from .policy import STATES, Numbers, Policy
-from .times import Calendar, Chain, Duration, calendar_for, quoted
+from .times import _DATETIME, UTC, Calendar, Chain, Duration, calendar_for, quoted
 from .vocabulary import term_of
 
 if TYPE_CHECKING:
     from .errors import SpecError
 
-#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
-#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
-UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
-#: The class of thank-yous and ``datetime``, held by the compiled module: a class imported from
-#: a Python module is looked up in the module's namespace at each use, a ``Final`` one is not.
+#: The class of thank-yous, held by the compiled module: a class imported from a Python module
+#: is looked up in the module's namespace at each use, a ``Final`` one is not.
 _THANK_YOU_SENT: Final = ThankYouSent
-_DATETIME: Final = datetime
 
 __all__ = [
     "CONDITIONS",

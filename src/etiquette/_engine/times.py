@@ -24,12 +24,13 @@ if TYPE_CHECKING:
 
 from .errors import InvalidApplication
 
-#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
-#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
+#: UTC (``datetime.UTC``) and the class ``datetime``, held by the compiled modules: a name
+#: imported from a Python module is looked up in the module's namespace at every use, a ``Final``
+#: one of a compiled module is a C static (the engine's other compiled modules import these).
 UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
-#: The class ``datetime``, held by the compiled module (as UTC is), and its method ``toordinal``
-#: (a compiled ``value.toordinal()`` looks the method up by name at every call).
 _DATETIME: Final = datetime
+#: ``datetime.toordinal``, bound once (a compiled ``value.toordinal()`` looks the method up by
+#: name at every call).
 _toordinal: Final = datetime.toordinal
 
 __all__ = [

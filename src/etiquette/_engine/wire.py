@@ -12,12 +12,14 @@ runs for many values, an interview's post-init, is here too, reading those field
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from .errors import InvalidApplication
 from .times import (
+    _DATETIME,
     _TWO_DIGITS,
+    UTC,
     _kind,
     _zone,
     check_country,
@@ -30,14 +32,9 @@ from .times import (
     quoted,
 )
 
-#: UTC (``datetime.UTC``), held by the compiled module itself: a name imported from another
-#: module is looked up in the module's namespace at every use, a ``Final`` one is not.
-UTC: Final = timezone.utc  # noqa: UP017 (the same object as datetime.UTC)
 #: ``object.__new__``, bound once: the loader makes values of the model's classes without their
 #: ``__init__`` (:class:`Loader`), and looking it up on ``object`` at every call cost more.
 _new: Final = object.__new__
-#: The class ``datetime``, held by the compiled module (as UTC is).
-_DATETIME: Final = datetime
 #: Methods of the built-in types called on their own values, bound once: a compiled call of
 #: ``value.isascii()`` looks the method up by name on the value's type at every call.
 _isascii: Final = str.isascii
